@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { type ApiDeps, type AppRouter, appRouter, createContextInner } from "@chorus/api";
+import fastifyStatic from "@fastify/static";
+import fastifyWebsocket from "@fastify/websocket";
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import type { Services } from "./backends.js";
+import type { Config } from "./env.js";
+
+export { type Log, openServices, type Services, silentLog } from "./backends.js";
+export type { Config } from "./env.js";
+export { ConfigError, loadConfig } from "./env.js";
+
+export interface BuildAppOptions {
+  config: Config;
+  services: Services;
+  version?: string;
+  /** A pino logger to use, or false for none (tests); by default one at config.logLevel. */
+  logger?: FastifyBaseLogger | false;
+}
+
+/** Paths the web app's history fallback must never answer with index.html. */
+const API_PREFIXES = ["/trpc", "/media", "/rest", "/health", "/ready", "/metrics"];
+
+/** The whole HTTP surface, built but not listening: tests use app.inject() or listen on port 0. */
+export async function buildApp({
+  config,
+  services,
+  version = "0.1.0",
+  logger,
+}: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger === undefined || logger === false
+      ? { logger: logger ?? { level: config.logLevel } }
+      : { loggerInstance: logger }),
+    // Batched tRPC calls put every procedure name in the path.
+    routerOptions: { maxParamLength: 5_000 },
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: true,
+  });
+
+  const deps: ApiDeps = {
+    db: services.db,
+    cache: services.cache,
+    bus: services.bus,
+    backends: services.backends,
+    version,
+    startedAt: new Date(),
+  };
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(fastifyTRPCPlugin, {
+    prefix: "/trpc",
+    useWSS: true,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => createContextInner(deps, String(req.id)),
+      onError: ({ path, error, req }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          app.log.error({ err: error, path, reqId: req?.id }, "tRPC procedure failed");
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+  });
+
+  app.get("/health", async () => ({ status: "ok", uptimeMs: Date.now() - deps.startedAt.getTime() }));
+
+  app.get("/ready", async (_req, reply) => {
+    const checks = await readiness(services);
+    const ready = Object.values(checks).every((c) => c.ok);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "unavailable", checks });
+  });
+
+  if (config.serveWeb) await serveWebApp(app, config.webDistDir);
+  return app;
+}
+
+type Check = { ok: boolean; backend: string; error?: string };
+
+async function readiness(services: Services): Promise<Record<string, Check>> {
+  const timeout = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
+    ]);
+  const check = async (backend: string, probe: () => Promise<unknown>): Promise<Check> => {
+    try {
+      await timeout(probe(), 2_000);
+      return { ok: true, backend };
+    } catch (error) {
+      return { ok: false, backend, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const [database, cache] = await Promise.all([
+    check(services.backends.database, () => sql`select 1`.execute(services.db)),
+    services.redis
+      ? check("redis", () => services.redis!.ping())
+      : Promise.resolve<Check>({ ok: true, backend: "memory" }),
+  ]);
+  return { database, cache };
+}
+
+async function serveWebApp(app: FastifyInstance, root: string): Promise<void> {
+  const index = path.join(root, "index.html");
+  if (!existsSync(index)) {
+    app.log.warn({ root }, "the web player is not built (run `pnpm build`): only the API is served");
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    index: ["index.html"],
+    setHeaders: (res, filePath) => {
+      // Vite puts a content hash in every asset name, so those never change; index.html always may.
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) {
+        res.header("cache-control", "public, max-age=31536000, immutable");
+      } else {
+        res.header("cache-control", "no-cache");
+      }
+    },
+  });
+  // Client-side routes (/albums/123) load the app, which then renders the right screen.
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split("?")[0] ?? "/";
+    const wantsPage = req.method === "GET" && !API_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`));
+    if (wantsPage && !path.extname(url)) {
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    }
+    return reply.code(404).send({ error: "Not Found", message: `No route for ${req.method} ${url}` });
+  });
+}

@@ -1,0 +1,117 @@
+import {
+  type Cache,
+  createMemoryCache,
+  createMemoryEventBus,
+  createRedis,
+  createRedisCache,
+  createRedisEventBus,
+  type EventBus,
+  redactUrl,
+  waitForRedis,
+} from "@chorus/cache";
+import type { Backends } from "@chorus/contracts";
+import { createDb, type Db, migrateToLatest } from "@chorus/db";
+import type { Redis } from "ioredis";
+import { startEmbeddedPostgres } from "./embedded-postgres.js";
+import type { Config } from "./env.js";
+
+/** The few logger methods the server's parts use; pino and Fastify's logger both fit. */
+export interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export const silentLog: Log = { info() {}, warn() {}, debug() {} };
+
+/** Everything outside the process that the server talks to, each either embedded or real. */
+export interface Services {
+  db: Db;
+  cache: Cache;
+  bus: EventBus;
+  redis: Redis | null;
+  backends: Backends;
+  /** Where each part lives, for the start-up banner (passwords hidden). */
+  describe: Record<keyof Backends, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (starting the embedded PostgreSQL when DATABASE_URL is unset), applies the
+ * migrations, and connects the cache and event bus (Redis when REDIS_URL is set).
+ */
+export async function openServices(config: Config, log: Log = silentLog): Promise<Services> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn().catch((err) => log.warn({ err }, "error while closing"));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(config.dataDir, log);
+      closers.push(embedded.stop);
+      databaseUrl = embedded.url;
+    }
+    const db = createDb({ connectionString: databaseUrl, maxConnections: config.databasePoolSize });
+    closers.push(() => db.destroy());
+    const { applied } = await migrateToLatest(db).catch((error: Error) => {
+      throw new Error(
+        config.databaseUrl
+          ? `Could not prepare the database at ${redactUrl(config.databaseUrl)} (DATABASE_URL): ${error.message}`
+          : `Could not prepare the embedded database: ${error.message}`,
+        { cause: error },
+      );
+    });
+    if (applied.length) log.info({ applied }, "database migrations applied");
+
+    let redis: Redis | null = null;
+    let cache: Cache;
+    let bus: EventBus;
+    if (config.redisUrl) {
+      redis = createRedis(config.redisUrl);
+      const r = redis;
+      closers.push(async () => r.disconnect());
+      await waitForRedis(redis, config.redisUrl).catch((error: Error) => {
+        throw new Error(
+          `${error.message} (REDIS_URL). Start Redis, or unset REDIS_URL to use the in-process cache.`,
+        );
+      });
+      cache = createRedisCache(redis, {
+        onError: (err) => log.warn({ err }, "redis cache error: treated as a miss"),
+      });
+      bus = createRedisEventBus(redis);
+    } else {
+      cache = createMemoryCache();
+      bus = createMemoryEventBus();
+    }
+    closers.push(() => bus.close());
+
+    const backends: Backends = {
+      database: config.databaseUrl ? "postgres" : "embedded-postgres",
+      cache: cache.kind,
+      eventBus: bus.kind,
+      media: "local",
+    };
+    return {
+      db,
+      cache,
+      bus,
+      redis,
+      backends,
+      describe: {
+        database: config.databaseUrl
+          ? `PostgreSQL at ${redactUrl(config.databaseUrl)}`
+          : `embedded PostgreSQL in ${config.dataDir}/postgres`,
+        cache: config.redisUrl
+          ? `Redis at ${redactUrl(config.redisUrl)}`
+          : "in-process (set REDIS_URL for Redis)",
+        eventBus: config.redisUrl ? "Redis pub/sub" : "in-process (set REDIS_URL to share across instances)",
+        media: `local disk in ${config.dataDir}/media`,
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Each variable is checked here, and a bad value stops
+ * start-up with a message that names it and says what was expected.
+ */
+
+const urlWithProtocols = (name: string, protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return protocols.includes(url.protocol) && url.hostname !== "";
+        } catch {
+          return false;
+        }
+      },
+      {
+        error: (issue) =>
+          `${name} is not a valid ${protocols[0]}// URL (got "${redact(String(issue.input))}"); expected e.g. ${example}`,
+      },
+    );
+
+const booleanish = (name: string) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: `${name} must be true or false` })
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(["development", "production", "test"], {
+      error: (issue) => `NODE_ENV must be development, production or test (got "${String(issue.input)}")`,
+    })
+    .default("development"),
+  HOST: z.string().trim().min(1, "HOST must not be empty").default("0.0.0.0"),
+  PORT: z
+    .string()
+    .trim()
+    .default("3000")
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, {
+      error: (issue) => `PORT must be a whole number from 0 to 65535 (got "${String(issue.input)}")`,
+    })
+    .transform(Number),
+  DATA_DIR: z.string().trim().min(1, "DATA_DIR must not be empty").default("./data"),
+  DATABASE_URL: urlWithProtocols(
+    "DATABASE_URL",
+    ["postgres:", "postgresql:"],
+    "postgres://user:pass@localhost:5432/chorus",
+  ).optional(),
+  DATABASE_POOL_SIZE: z
+    .string()
+    .default("10")
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 200, {
+      error: (issue) =>
+        `DATABASE_POOL_SIZE must be a whole number from 1 to 200 (got "${String(issue.input)}")`,
+    })
+    .transform(Number),
+  REDIS_URL: urlWithProtocols("REDIS_URL", ["redis:", "rediss:"], "redis://localhost:6379").optional(),
+  PUBLIC_URL: urlWithProtocols("PUBLIC_URL", ["https:", "http:"], "https://music.example.com").optional(),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: (issue) =>
+        `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${String(issue.input)}")`,
+    })
+    .default("info"),
+  SERVE_WEB: booleanish("SERVE_WEB").optional(),
+  WEB_DIST_DIR: z.string().trim().min(1).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: Env["NODE_ENV"];
+  host: string;
+  port: number;
+  /** Absolute path; everything the embedded default keeps lives under it. */
+  dataDir: string;
+  /** Unset: the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  /** Unset: in-process cache and event bus. */
+  redisUrl: string | undefined;
+  publicUrl: string | undefined;
+  logLevel: Env["LOG_LEVEL"];
+  /** Serve the built web player from this server (production by default). */
+  serveWeb: boolean;
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Chorus cannot start: the configuration is invalid.\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function redact(value: string): string {
+  // Never echo a password back into logs.
+  return value.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): Config {
+  // An empty variable (FOO= in a .env file) means "not set", as it does for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "");
+        return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    logLevel: e.LOG_LEVEL,
+    serveWeb: e.SERVE_WEB ?? e.NODE_ENV === "production",
+    webDistDir: e.WEB_DIST_DIR
+      ? path.resolve(cwd, e.WEB_DIST_DIR)
+      : path.resolve(import.meta.dirname, "../../web/dist"),
+  };
+}

@@ -1,0 +1,2 @@
+export { type ApiDeps, type Context, createContextInner } from "./context.js";
+export { type AppRouter, appRouter, createCaller } from "./root.js";

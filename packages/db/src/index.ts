@@ -1,0 +1,10 @@
+export { createDb, type Db, type DbConfig } from "./create-db.js";
+export {
+  type MigrationReport,
+  migrateDown,
+  migrateToLatest,
+  migrateToNothing,
+  migrationNames,
+  migrationStatus,
+} from "./migrate.js";
+export * from "./schema.js";

@@ -1,0 +1,11 @@
+import type { Migration } from "kysely";
+import * as core from "./2026-11-25-001-core.js";
+
+/**
+ * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
+ * refuses to run when a landed migration is missing or out of order, so only ever append.
+ * A static list (rather than a folder scan) works the same from `src/` under vitest and from `dist/`.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026-11-25-001-core": core,
+};

@@ -1,0 +1,151 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** A timestamp the database fills in, read back as a Date. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** jsonb with a database default: optional on insert, written as a value or JSON text, read parsed. */
+type JsonWithDefault<T> = ColumnType<T, T | string | undefined, T | string>;
+
+export type UserRole = "user" | "admin";
+export type Theme = "dark" | "light" | "system";
+export type AudioQuality = "low" | "normal" | "high" | "lossless";
+
+export interface EqualizerSettings {
+  enabled: boolean;
+  preset: string;
+  /** Ten bands in dB, each within ±12. */
+  bands: number[];
+}
+
+export interface NotificationSettings {
+  email: boolean;
+  push: boolean;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  /** Unique case-insensitively (index on lower(email)); stored as given. */
+  email: string;
+  /** argon2id, or a bcrypt hash carried over from the old app until the first login re-hashes it. */
+  password_hash: string | null;
+  name: string | null;
+  bio: string | null;
+  /** Media-store key of an uploaded avatar. */
+  avatar_key: string | null;
+  /** An avatar URL carried over from the old app. */
+  avatar_url: string | null;
+  role: Generated<UserRole>;
+  email_verified_at: NullableTimestamp;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UserSettingsTable {
+  user_id: string;
+  theme: Generated<Theme>;
+  audio_quality: Generated<AudioQuality>;
+  equalizer: JsonWithDefault<EqualizerSettings>;
+  crossfade_seconds: Generated<number>;
+  autoplay: Generated<boolean>;
+  private_session: Generated<boolean>;
+  language: Generated<string>;
+  notifications: JsonWithDefault<NotificationSettings>;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ArtistsTable {
+  id: Generated<string>;
+  name: string;
+  /** Name used for ordering ("Beatles, The"); defaults to name. */
+  sort_name: string | null;
+  bio: string | null;
+  image_key: string | null;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AlbumsTable {
+  id: Generated<string>;
+  title: string;
+  /** The album artist (as opposed to each track's artists). */
+  artist_id: string | null;
+  year: number | null;
+  genre: string | null;
+  description: string | null;
+  /** `#rrggbb` accent colour, as the old app had. */
+  color: string | null;
+  cover_key: string | null;
+  cover_url: string | null;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SongsTable {
+  id: Generated<string>;
+  title: string;
+  album_id: string | null;
+  duration_ms: number;
+  track_number: number | null;
+  disc_number: number | null;
+  year: number | null;
+  genre: string | null;
+  description: string | null;
+  /** Media-store key of the audio (uploaded songs). */
+  audio_key: string | null;
+  /** Absolute path of a file imported in place from a library folder. */
+  file_path: string | null;
+  /** An audio URL carried over from the old app. */
+  audio_url: string | null;
+  mime_type: string | null;
+  size_bytes: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  bitrate: number | null;
+  file_mtime: NullableTimestamp;
+  cover_key: string | null;
+  cover_url: string | null;
+  replaygain_track_gain_db: number | null;
+  replaygain_track_peak: number | null;
+  replaygain_album_gain_db: number | null;
+  replaygain_album_peak: number | null;
+  uploaded_by: string | null;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type SongArtistRole = "primary" | "featured";
+
+export interface SongArtistsTable {
+  song_id: string;
+  artist_id: string;
+  /** Order of the artists as credited (0 first). */
+  position: number;
+  role: Generated<SongArtistRole>;
+}
+
+/** The whole schema, as Kysely sees it. Each migration that adds a table adds it here. */
+export interface Database {
+  users: UsersTable;
+  user_settings: UserSettingsTable;
+  artists: ArtistsTable;
+  albums: AlbumsTable;
+  songs: SongsTable;
+  song_artists: SongArtistsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type UserSettings = Selectable<UserSettingsTable>;
+export type Artist = Selectable<ArtistsTable>;
+export type NewArtist = Insertable<ArtistsTable>;
+export type Album = Selectable<AlbumsTable>;
+export type NewAlbum = Insertable<AlbumsTable>;
+export type Song = Selectable<SongsTable>;
+export type NewSong = Insertable<SongsTable>;
+export type SongArtist = Selectable<SongArtistsTable>;
