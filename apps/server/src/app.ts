@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type ApiDeps, type AppRouter, appRouter, createContextInner } from "@chorus/api";
+import { type ApiDeps, type AppRouter, appRouter, type Cookies, createContextInner } from "@chorus/api";
+import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { sql } from "kysely";
 import type { Services } from "./backends.js";
 import type { Config } from "./env.js";
+import { bearerToken } from "./plugins/auth.js";
+import { mediaRoutes } from "./plugins/media.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
 export type { Config } from "./env.js";
@@ -49,11 +52,17 @@ export async function buildApp({
     db: services.db,
     cache: services.cache,
     bus: services.bus,
+    limiter: services.limiter,
+    media: services.media,
+    mailer: services.mailer,
+    secrets: services.secrets,
+    log: app.log,
     backends: services.backends,
     version,
     startedAt: new Date(),
   };
 
+  await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
@@ -61,7 +70,32 @@ export async function buildApp({
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => createContextInner(deps, String(req.id)),
+      createContext: ({ req, res, info }) => {
+        // Over HTTP the reply sets cookies; a WebSocket has no reply, and its token comes in connectionParams.
+        const reply =
+          typeof (res as Partial<FastifyReply>).setCookie === "function" ? (res as FastifyReply) : null;
+        const paramsToken = info.connectionParams?.token;
+        const cookies: Cookies = {
+          get: (name) => req.cookies[name],
+          set: (name, value, { maxAgeSeconds, path }) =>
+            reply?.setCookie(name, value, {
+              httpOnly: true,
+              sameSite: "strict",
+              secure: req.protocol === "https",
+              path,
+              maxAge: maxAgeSeconds,
+            }),
+          clear: (name, path) => reply?.clearCookie(name, { path }),
+        };
+        return createContextInner(deps, {
+          requestId: String(req.id),
+          ip: req.ip,
+          userAgent: req.headers["user-agent"] ?? null,
+          accessToken: bearerToken(req) ?? (typeof paramsToken === "string" ? paramsToken : null),
+          cookies,
+          secure: req.protocol === "https",
+        });
+      },
       onError: ({ path, error, req }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") {
           app.log.error({ err: error, path, reqId: req?.id }, "tRPC procedure failed");
@@ -69,6 +103,8 @@ export async function buildApp({
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
+
+  await app.register(mediaRoutes, { services, deps });
 
   app.get("/health", async () => ({ status: "ok", uptimeMs: Date.now() - deps.startedAt.getTime() }));
 

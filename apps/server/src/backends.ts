@@ -1,19 +1,26 @@
+import path from "node:path";
 import {
   type Cache,
   createMemoryCache,
   createMemoryEventBus,
+  createMemoryRateLimiter,
   createRedis,
   createRedisCache,
   createRedisEventBus,
+  createRedisRateLimiter,
   type EventBus,
+  type RateLimiter,
   redactUrl,
   waitForRedis,
 } from "@chorus/cache";
 import type { Backends } from "@chorus/contracts";
 import { createDb, type Db, migrateToLatest } from "@chorus/db";
+import { createOutboxMailer, createSmtpMailer, type Mailer } from "@chorus/mail";
+import { createLocalMediaStore, type MediaStore } from "@chorus/media";
 import type { Redis } from "ioredis";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
 import type { Config } from "./env.js";
+import { loadSecrets, type Secrets } from "./secrets.js";
 
 /** The few logger methods the server's parts use; pino and Fastify's logger both fit. */
 export interface Log {
@@ -29,10 +36,14 @@ export interface Services {
   db: Db;
   cache: Cache;
   bus: EventBus;
+  limiter: RateLimiter;
+  media: MediaStore;
+  mailer: Mailer;
+  secrets: Secrets;
   redis: Redis | null;
   backends: Backends;
   /** Where each part lives, for the start-up banner (passwords hidden). */
-  describe: Record<keyof Backends, string>;
+  describe: Record<keyof Backends | "mail", string>;
   close(): Promise<void>;
 }
 
@@ -67,6 +78,7 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
     let redis: Redis | null = null;
     let cache: Cache;
     let bus: EventBus;
+    let limiter: RateLimiter;
     if (config.redisUrl) {
       redis = createRedis(config.redisUrl);
       const r = redis;
@@ -80,11 +92,23 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
         onError: (err) => log.warn({ err }, "redis cache error: treated as a miss"),
       });
       bus = createRedisEventBus(redis);
+      limiter = createRedisRateLimiter(redis, {
+        onError: (err) => log.warn({ err }, "redis rate limiter error: counting in this process"),
+      });
     } else {
       cache = createMemoryCache();
       bus = createMemoryEventBus();
+      limiter = createMemoryRateLimiter();
     }
     closers.push(() => bus.close());
+
+    const secrets = await loadSecrets(config, log);
+    const media = createLocalMediaStore(path.join(config.dataDir, "media"));
+    const outbox = path.join(config.dataDir, "outbox");
+    const mailer = config.smtpUrl
+      ? createSmtpMailer(config.smtpUrl, config.mailFrom)
+      : createOutboxMailer(outbox, config.mailFrom, log);
+    closers.push(() => mailer.close());
 
     const backends: Backends = {
       database: config.databaseUrl ? "postgres" : "embedded-postgres",
@@ -96,6 +120,10 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       db,
       cache,
       bus,
+      limiter,
+      media,
+      mailer,
+      secrets,
       redis,
       backends,
       describe: {
@@ -107,6 +135,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
           : "in-process (set REDIS_URL for Redis)",
         eventBus: config.redisUrl ? "Redis pub/sub" : "in-process (set REDIS_URL to share across instances)",
         media: `local disk in ${config.dataDir}/media`,
+        mail: config.smtpUrl
+          ? `SMTP at ${redactUrl(config.smtpUrl)}`
+          : `outbox folder ${outbox} (codes are also logged; set SMTP_URL to send real mail)`,
       },
       close,
     };

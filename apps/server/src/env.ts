@@ -61,6 +61,20 @@ const EnvSchema = z.object({
     .transform(Number),
   REDIS_URL: urlWithProtocols("REDIS_URL", ["redis:", "rediss:"], "redis://localhost:6379").optional(),
   PUBLIC_URL: urlWithProtocols("PUBLIC_URL", ["https:", "http:"], "https://music.example.com").optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "AUTH_SECRET must be at least 32 characters (e.g. the output of `openssl rand -base64 48`)")
+    .optional(),
+  SMTP_URL: urlWithProtocols(
+    "SMTP_URL",
+    ["smtp:", "smtps:"],
+    "smtp://user:pass@mail.example.com:587",
+  ).optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3, "MAIL_FROM must be an address like Chorus <music@example.com>")
+    .optional(),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: (issue) =>
@@ -85,6 +99,11 @@ export interface Config {
   /** Unset: in-process cache and event bus. */
   redisUrl: string | undefined;
   publicUrl: string | undefined;
+  /** Unset: generated once and kept in DATA_DIR/secrets.json (fine for one instance). */
+  authSecret: string | undefined;
+  /** Unset: mail goes to DATA_DIR/outbox and codes to the log. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   logLevel: Env["LOG_LEVEL"];
   /** Serve the built web player from this server (production by default). */
   serveWeb: boolean;
@@ -131,6 +150,9 @@ export function loadConfig(
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    authSecret: e.AUTH_SECRET,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? "Chorus <chorus@localhost>",
     logLevel: e.LOG_LEVEL,
     serveWeb: e.SERVE_WEB ?? e.NODE_ENV === "production",
     webDistDir: e.WEB_DIST_DIR

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       `  Cache     ${services.describe.cache}`,
       `  Events    ${services.describe.eventBus}`,
       `  Media     ${services.describe.media}`,
+      `  Mail      ${services.describe.mail}`,
       config.serveWeb
         ? ""
         : "  Web app   not served here (NODE_ENV is not production): run `pnpm dev` for the player",

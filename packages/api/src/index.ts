@@ -1,2 +1,18 @@
-export { type ApiDeps, type Context, createContextInner } from "./context.js";
+export { type Actor, assertCan } from "./authz.js";
+export {
+  type ApiDeps,
+  type Context,
+  type CookieOptions,
+  type Cookies,
+  createContextInner,
+  type Log,
+  memoryCookies,
+  type RequestInfo,
+  type Secrets,
+  silentLog,
+} from "./context.js";
+export { FieldError, RetryLaterError } from "./errors.js";
+export { ARGON2_OPTIONS, hashPassword, verifyPassword } from "./modules/auth/passwords.js";
+export { REFRESH_COOKIE, REFRESH_COOKIE_PATH, verifyAccessToken } from "./modules/auth/tokens.js";
+export { AvatarError, removeAvatar, setAvatar } from "./modules/users/users.service.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";

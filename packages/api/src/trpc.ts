@@ -1,7 +1,9 @@
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.js";
+import { FieldError, RetryLaterError } from "./errors.js";
+import { verifyAccessToken } from "./modules/auth/tokens.js";
 
 /** The only initTRPC in Chorus. Everything else imports from here. */
 const t = initTRPC.context<Context>().create({
@@ -10,22 +12,50 @@ const t = initTRPC.context<Context>().create({
     const issues = error.cause instanceof ZodError ? error.cause.issues : null;
     return {
       ...shape,
-      // A person can act on "limit must be at most 100"; the raw zod dump stays in data.zodError.
-      message: issues ? issues.map(formatIssue).join("; ") : shape.message,
+      // A person can act on "Use at least 8 characters"; the structured form stays in data.zodError.
+      message: describeError(error),
       data: {
         ...shape.data,
         zodError: issues ? z.flattenError(error.cause as ZodError) : null,
+        field:
+          error.cause instanceof FieldError ? error.cause.field : issues?.[0]?.path.join(".") || undefined,
+        retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : undefined,
       },
     };
   },
 });
 
+/** The message a person sees: zod's issues in words, or the error's own message. */
+export function describeError(error: TRPCError): string {
+  return error.cause instanceof ZodError ? error.cause.issues.map(formatIssue).join("; ") : error.message;
+}
+
 function formatIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.join(".");
-  return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
+  return path && !issue.message.toLowerCase().includes(path.toLowerCase())
+    ? `${path}: ${issue.message}`
+    : issue.message;
 }
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
-export const createCallerFactory = t.createCallerFactory;
 export const mergeRouters = t.mergeRouters;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+/**
+ * A procedure for signed-in users: a valid access token (HS256, issuer, audience and expiry
+ * checked) puts `ctx.user` in place. Object-level checks (does this user own or may they see
+ * this id?) belong in the service, with `assertCan` (see authz.ts).
+ */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (!ctx.accessToken) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
+  }
+  const claims = await verifyAccessToken(ctx.secrets, ctx.accessToken);
+  if (!claims) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has expired: sign in again." });
+  }
+  return next({ ctx: { ...ctx, user: claims } });
+});
+
+export type ProtectedContext = Context & { user: { id: string; role: "user" | "admin" } };

@@ -12,4 +12,10 @@ export {
   type RedisEventBusOptions,
   type Unsubscribe,
 } from "./event-bus.js";
+export {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+  type RateLimitResult,
+} from "./rate-limit.js";
 export { createRedis, redactUrl, waitForRedis } from "./redis.js";

@@ -1,2 +1,4 @@
+export * from "./auth.js";
 export * from "./common.js";
 export * from "./system.js";
+export * from "./user.js";

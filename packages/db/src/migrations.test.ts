@@ -34,7 +34,16 @@ describe("migrations", () => {
   it("run every migration up, one by one down, and up again on a real PostgreSQL", async () => {
     const up = await migrateToLatest(db);
     expect(up.applied).toEqual(migrationNames);
-    expect(await tables()).toEqual(["albums", "artists", "song_artists", "songs", "user_settings", "users"]);
+    expect(await tables()).toEqual([
+      "albums",
+      "artists",
+      "email_codes",
+      "refresh_tokens",
+      "song_artists",
+      "songs",
+      "user_settings",
+      "users",
+    ]);
     expect((await migrationStatus(db)).every((m) => m.executedAt instanceof Date)).toBe(true);
 
     // Down one at a time, in reverse order: each down must undo exactly its up.

@@ -128,6 +128,32 @@ export interface SongArtistsTable {
   role: Generated<SongArtistRole>;
 }
 
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  rotated_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export type EmailCodePurpose = "verify" | "login" | "delete";
+
+export interface EmailCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: EmailCodePurpose;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+}
+
 /** The whole schema, as Kysely sees it. Each migration that adds a table adds it here. */
 export interface Database {
   users: UsersTable;
@@ -136,6 +162,8 @@ export interface Database {
   albums: AlbumsTable;
   songs: SongsTable;
   song_artists: SongArtistsTable;
+  refresh_tokens: RefreshTokensTable;
+  email_codes: EmailCodesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -149,3 +177,5 @@ export type NewAlbum = Insertable<AlbumsTable>;
 export type Song = Selectable<SongsTable>;
 export type NewSong = Insertable<SongsTable>;
 export type SongArtist = Selectable<SongArtistsTable>;
+export type RefreshToken = Selectable<RefreshTokensTable>;
+export type EmailCode = Selectable<EmailCodesTable>;

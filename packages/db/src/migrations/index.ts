@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as core from "./2026-11-25-001-core.js";
+import * as accounts from "./2026-11-25-002-accounts.js";
 
 /**
  * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
@@ -8,4 +9,5 @@ import * as core from "./2026-11-25-001-core.js";
  */
 export const migrations: Record<string, Migration> = {
   "2026-11-25-001-core": core,
+  "2026-11-25-002-accounts": accounts,
 };

@@ -1,36 +1,24 @@
-import { createMemoryCache, createMemoryEventBus } from "@chorus/cache";
-import { createDb, type Db, migrateToLatest } from "@chorus/db";
-import { createTestDatabase, type TestDatabase } from "@chorus/test-utils";
+import type { Db } from "@chorus/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContextInner } from "../../context.js";
 import { createCaller } from "../../root.js";
+import { type ApiTestEnv, createApiTestEnv } from "../../test-support.js";
 
-let database: TestDatabase;
+let env: ApiTestEnv;
 let db: Db;
 const startedAt = new Date(Date.now() - 5_000);
 
 beforeAll(async () => {
-  database = await createTestDatabase("system");
-  db = createDb({ connectionString: database.url, maxConnections: 2 });
-  await migrateToLatest(db);
+  env = await createApiTestEnv("system");
+  db = env.db;
 });
 
 afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
+  await env?.close();
 });
 
 function caller() {
-  return createCaller(
-    createContextInner({
-      db,
-      cache: createMemoryCache(),
-      bus: createMemoryEventBus(),
-      backends: { database: "postgres", cache: "memory", eventBus: "memory", media: "local" },
-      version: "9.9.9",
-      startedAt,
-    }),
-  );
+  return createCaller(createContextInner({ ...env.deps, version: "9.9.9", startedAt }));
 }
 
 describe("system.info", () => {
