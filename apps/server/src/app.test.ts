@@ -2,7 +2,13 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { AppRouter } from "@chorus/api";
-import { createTestDatabase, deleteRedisKeys, type TestDatabase, testRedisUrl } from "@chorus/test-utils";
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "@chorus/test-utils";
 import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from "@trpc/client";
 import type { FastifyInstance } from "fastify";
 import superjson from "superjson";
@@ -13,6 +19,7 @@ import { openServices, type Services } from "./backends.js";
 import { loadConfig } from "./env.js";
 
 let database: TestDatabase;
+const redisPrefix = uniqueRedisPrefix("app");
 let services: Services;
 let app: FastifyInstance;
 let baseUrl: string;
@@ -27,6 +34,7 @@ beforeAll(async () => {
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: testRedisUrl,
+    REDIS_PREFIX: redisPrefix,
     NODE_ENV: "production",
     WEB_DIST_DIR: webDir,
     DATA_DIR: path.join(webDir, "data"),
@@ -44,7 +52,7 @@ afterAll(async () => {
   await services?.close();
   await database?.drop();
   await rm(webDir, { recursive: true, force: true });
-  await deleteRedisKeys("chorus:");
+  await deleteRedisKeys(redisPrefix);
 });
 
 describe("HTTP surface", () => {

@@ -91,8 +91,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       cache = createRedisCache(redis, {
         onError: (err) => log.warn({ err }, "redis cache error: treated as a miss"),
       });
-      bus = createRedisEventBus(redis);
+      bus = createRedisEventBus(redis, { prefix });
       limiter = createRedisRateLimiter(redis, {
+        prefix,
         onError: (err) => log.warn({ err }, "redis rate limiter error: counting in this process"),
       });
     } else {

@@ -60,6 +60,10 @@ const EnvSchema = z.object({
     })
     .transform(Number),
   REDIS_URL: urlWithProtocols("REDIS_URL", ["redis:", "rediss:"], "redis://localhost:6379").optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,50}$/, "REDIS_PREFIX may hold letters, digits and : . _ - (at most 50)")
+    .default("chorus:"),
   PUBLIC_URL: urlWithProtocols("PUBLIC_URL", ["https:", "http:"], "https://music.example.com").optional(),
   AUTH_SECRET: z
     .string()
@@ -98,6 +102,8 @@ export interface Config {
   databasePoolSize: number;
   /** Unset: in-process cache and event bus. */
   redisUrl: string | undefined;
+  /** Put before every Redis key and channel, so deployments (and tests) can share one Redis. */
+  redisPrefix: string;
   publicUrl: string | undefined;
   /** Unset: generated once and kept in DATA_DIR/secrets.json (fine for one instance). */
   authSecret: string | undefined;
@@ -149,6 +155,7 @@ export function loadConfig(
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     authSecret: e.AUTH_SECRET,
     smtpUrl: e.SMTP_URL,

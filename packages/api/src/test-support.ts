@@ -29,7 +29,11 @@ export interface ApiTestEnv {
   waitForMail(to: string, since?: number): Promise<ReceivedMail>;
   client(ip?: string): TestClient;
   /** A verified account, made directly in the database. */
-  createUser(email: string, password: string, extra?: { name?: string; passwordHash?: string }): Promise<string>;
+  createUser(
+    email: string,
+    password: string,
+    extra?: { name?: string; passwordHash?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,9 @@ export interface TestClient {
 }
 
 function decodeQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
 }
 
 let ipCounter = 1;
@@ -71,7 +77,13 @@ export async function createApiTestEnv(label: string): Promise<ApiTestEnv> {
           to: session.envelope.rcptTo.map((r) => r.address).join(","),
           subject: /^Subject: (.*)$/m.exec(text)?.[1] ?? "",
           raw: text,
-          code: /\b(\d{6})\b/.exec(text.split(/\r?\n\r?\n/).slice(1).join("\n"))?.[1] ?? null,
+          code:
+            /\b(\d{6})\b/.exec(
+              text
+                .split(/\r?\n\r?\n/)
+                .slice(1)
+                .join("\n"),
+            )?.[1] ?? null,
         });
         for (const w of waiters.splice(0)) w();
         callback();
@@ -102,7 +114,10 @@ export async function createApiTestEnv(label: string): Promise<ApiTestEnv> {
     async waitForMail(to, since = 0) {
       const deadline = Date.now() + 5_000;
       for (;;) {
-        const found = mails.slice(since).filter((m) => m.to.toLowerCase() === to.toLowerCase()).at(-1);
+        const found = mails
+          .slice(since)
+          .filter((m) => m.to.toLowerCase() === to.toLowerCase())
+          .at(-1);
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`no mail to ${to} within 5 s`);
         await new Promise<void>((resolve) => {
@@ -117,7 +132,9 @@ export async function createApiTestEnv(label: string): Promise<ApiTestEnv> {
         token: null,
         ip,
         get api() {
-          return createCaller(createContextInner(deps, { cookies: state.cookies, accessToken: state.token, ip: state.ip }));
+          return createCaller(
+            createContextInner(deps, { cookies: state.cookies, accessToken: state.token, ip: state.ip }),
+          );
         },
       };
       return state;

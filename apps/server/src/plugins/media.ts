@@ -17,12 +17,10 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
     const user = await requireUser(services, req, reply);
     if (!user) return reply;
     if (!req.isMultipart()) {
-      return reply
-        .code(415)
-        .send({
-          error: "Unsupported Media Type",
-          message: "Send the image as multipart/form-data in a field named file.",
-        });
+      return reply.code(415).send({
+        error: "Unsupported Media Type",
+        message: "Send the image as multipart/form-data in a field named file.",
+      });
     }
     const file = await req.file();
     if (!file || file.fieldname !== "file") {
@@ -33,12 +31,10 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
       throw error;
     });
     if (!data || file.file.truncated) {
-      return reply
-        .code(413)
-        .send({
-          error: "Payload Too Large",
-          message: `The image is larger than ${AVATAR_MAX_BYTES / 1024 / 1024} MB: choose a smaller one.`,
-        });
+      return reply.code(413).send({
+        error: "Payload Too Large",
+        message: `The image is larger than ${AVATAR_MAX_BYTES / 1024 / 1024} MB: choose a smaller one.`,
+      });
     }
     try {
       return await setAvatar(deps, user.id, data);

@@ -126,24 +126,36 @@ describe("sign-up and email verification", () => {
   });
 
   it("refuses common and short passwords and bad emails, writing nothing", async () => {
-    const before = await env.db.selectFrom("users").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
-    const common = await failure(env.client().api.auth.signup({ email: email("common"), password: "password123" }));
+    const before = await env.db
+      .selectFrom("users")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
+    const common = await failure(
+      env.client().api.auth.signup({ email: email("common"), password: "password123" }),
+    );
     expect(common.code).toBe("BAD_REQUEST");
     expect(common.message).toMatch(/commonly used passwords/);
     expect(common.cause).toMatchObject({ field: "password" });
     const short = await failure(env.client().api.auth.signup({ email: email("short"), password: "abc" }));
     expect(short.message).toBe("password: Use at least 8 characters");
-    const badEmail = await failure(env.client().api.auth.signup({ email: "not-an-email", password: PASSWORD }));
+    const badEmail = await failure(
+      env.client().api.auth.signup({ email: "not-an-email", password: PASSWORD }),
+    );
     expect(badEmail.message).toMatch(/Enter a valid email address/);
     const huge = await failure(
       env.client().api.auth.signup({ email: `${"a".repeat(300)}@example.com`, password: PASSWORD }),
     );
     expect(huge.message).toMatch(/at most 254 characters/);
     const wrongType = await failure(
-      env.client().api.auth.signup({ email: 42, password: ["x"] } as unknown as { email: string; password: string }),
+      env
+        .client()
+        .api.auth.signup({ email: 42, password: ["x"] } as unknown as { email: string; password: string }),
     );
     expect(wrongType.code).toBe("BAD_REQUEST");
-    const after = await env.db.selectFrom("users").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const after = await env.db
+      .selectFrom("users")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -166,7 +178,9 @@ describe("login", () => {
     const ok = await client.api.auth.login({ email: address.toUpperCase(), password: PASSWORD });
     expect(ok.user.email).toBe(address);
     const wrong = await failure(client.api.auth.login({ email: address, password: "not the password" }));
-    const unknown = await failure(client.api.auth.login({ email: email("nobody"), password: "not the password" }));
+    const unknown = await failure(
+      client.api.auth.login({ email: email("nobody"), password: "not the password" }),
+    );
     expect(wrong.code).toBe("UNAUTHORIZED");
     expect([unknown.code, unknown.message]).toEqual([wrong.code, wrong.message]);
   });
@@ -190,7 +204,11 @@ describe("login", () => {
       const id = await env.createUser(address, "", { passwordHash: legacy });
       const client = env.client();
       await client.api.auth.login({ email: address, password: "old-app-password" });
-      const row = await env.db.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirstOrThrow();
+      const row = await env.db
+        .selectFrom("users")
+        .select("password_hash")
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
       expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
       await client.api.auth.login({ email: address, password: "old-app-password" });
       const wrong = await failure(client.api.auth.login({ email: address, password: "old-app-passwordX" }));
@@ -203,7 +221,10 @@ describe("login", () => {
     await env.createUser(address, PASSWORD);
     const codes: string[] = [];
     for (let i = 0; i < 11; i++) {
-      codes.push((await failure(env.client().api.auth.login({ email: address, password: `wrong-${i}-password` }))).code);
+      codes.push(
+        (await failure(env.client().api.auth.login({ email: address, password: `wrong-${i}-password` })))
+          .code,
+      );
     }
     expect(codes.slice(0, 10).every((c) => c === "UNAUTHORIZED")).toBe(true);
     const limited = await failure(env.client().api.auth.login({ email: address, password: PASSWORD }));
@@ -226,7 +247,9 @@ describe("login", () => {
     const tries = async (address: string) => {
       const out: string[] = [];
       for (let i = 0; i < 6; i++) {
-        out.push((await failure(env.client().api.auth.loginWithOtp({ email: address, code: "999999" }))).message);
+        out.push(
+          (await failure(env.client().api.auth.loginWithOtp({ email: address, code: "999999" }))).message,
+        );
       }
       return out;
     };
@@ -276,9 +299,15 @@ describe("tokens", () => {
     const address = email("script");
     await env.createUser(address, PASSWORD);
     const script = env.client();
-    const result = await script.api.auth.login({ email: address, password: PASSWORD, returnRefreshToken: true });
+    const result = await script.api.auth.login({
+      email: address,
+      password: PASSWORD,
+      returnRefreshToken: true,
+    });
     expect(result.refreshToken).toMatch(/^[\w-]{40,}$/);
-    const next = await env.client().api.auth.refresh({ refreshToken: result.refreshToken, returnRefreshToken: true });
+    const next = await env
+      .client()
+      .api.auth.refresh({ refreshToken: result.refreshToken, returnRefreshToken: true });
     expect(next.refreshToken).not.toBe(result.refreshToken);
   });
 
@@ -287,7 +316,8 @@ describe("tokens", () => {
     await env.createUser(address, PASSWORD);
     const phone = env.client();
     const laptop = env.client();
-    for (const c of [phone, laptop]) c.token = (await c.api.auth.login({ email: address, password: PASSWORD })).accessToken;
+    for (const c of [phone, laptop])
+      c.token = (await c.api.auth.login({ email: address, password: PASSWORD })).accessToken;
 
     await phone.api.auth.logout();
     expect(phone.cookies.get(REFRESH_COOKIE)).toBeUndefined();
