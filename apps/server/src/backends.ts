@@ -88,7 +88,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
           `${error.message} (REDIS_URL). Start Redis, or unset REDIS_URL to use the in-process cache.`,
         );
       });
+      const prefix = config.redisPrefix;
       cache = createRedisCache(redis, {
+        prefix,
         onError: (err) => log.warn({ err }, "redis cache error: treated as a miss"),
       });
       bus = createRedisEventBus(redis, { prefix });
