@@ -1,20 +1,78 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "../fixtures.ts";
 
 // Screenshots of each screen, wide and narrow, for a person to look at (test-results/screens/).
-for (const [name, size] of [
+const sizes = [
   ["wide", { width: 1280, height: 800 }],
   ["narrow", { width: 390, height: 800 }],
-] as const) {
+] as const;
+
+async function shoot(page: Page, name: string) {
+  // Nothing may overflow, on a phone or a desktop: the page is the shell, and only the content scrolls.
+  const overflow = await page.evaluate(() => ({
+    sideways: document.documentElement.scrollWidth - window.innerWidth,
+    down: document.documentElement.scrollHeight - window.innerHeight,
+  }));
+  expect(overflow.sideways, `${name} overflows sideways`).toBeLessThanOrEqual(0);
+  expect(overflow.down, `${name} makes the page itself scroll`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+  // The content scrolls inside the shell: let it grow for once to see the whole screen.
+  const tall = await page.addStyleTag({ content: ".shell { height: auto; min-height: 100vh; }" });
+  await page.screenshot({ path: `test-results/screens/${name}-full.png`, fullPage: true });
+  await tall.evaluate((el) => el.parentNode?.removeChild(el));
+}
+
+for (const [name, size] of sizes) {
   test(`screens render at ${name} width`, async ({ page }) => {
     await page.setViewportSize(size);
     await page.goto("/");
     await expect(page.getByTestId("library-stats")).toBeVisible();
-    await page.screenshot({ path: `test-results/screens/home-${name}.png`, fullPage: true });
+    await shoot(page, `home-${name}`);
     await page.goto("/status");
     await expect(page.getByTestId("server-clock").locator(".clock")).toBeVisible();
-    await page.screenshot({ path: `test-results/screens/status-${name}.png`, fullPage: true });
-    // Nothing may overflow sideways on a phone.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    await shoot(page, `status-${name}`);
+  });
+
+  test(`sign-in screens render at ${name} width`, async ({ page, accounts }) => {
+    await page.setViewportSize(size);
+    await page.goto("/signup");
+    await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+    await shoot(page, `signup-${name}`);
+    // With the errors the browser finds before sending.
+    await page.getByLabel("Email").fill("ann@");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await shoot(page, `signup-errors-${name}`);
+
+    await page.goto("/login");
+    await expect(page.getByRole("heading", { name: "Welcome back" })).toBeVisible();
+    await shoot(page, `login-${name}`);
+    await page.getByRole("tab", { name: "Email code" }).click();
+    await shoot(page, `login-code-${name}`);
+
+    const email = accounts.uniqueEmail("verify-shot");
+    await page.goto(`/verify?email=${encodeURIComponent(email)}`);
+    await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    await shoot(page, `verify-${name}`);
+  });
+
+  test(`account screens render at ${name} width`, async ({ page, accounts }) => {
+    await page.setViewportSize(size);
+    // New accounts follow the device's theme: a dark device first, then the light theme picked.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await accounts.signUp(page, { name: "Screenshot Listener" });
+    await page.goto("/profile");
+    await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+    await shoot(page, `profile-${name}`);
+    await page.goto("/settings");
+    await expect(page.getByRole("switch", { name: "Autoplay" })).toBeVisible();
+    await shoot(page, `settings-${name}`);
+    await page.getByRole("radio", { name: "Light" }).check();
+    await page.getByRole("switch", { name: "Use the equalizer" }).check();
+    await page.getByLabel("Preset").selectOption("rock");
+    await shoot(page, `settings-light-${name}`);
+    await page.getByRole("button", { name: /^Account/ }).click();
+    await expect(page.getByRole("menu")).toBeVisible();
+    await page.screenshot({ path: `test-results/screens/account-menu-${name}.png` });
   });
 }

@@ -106,7 +106,12 @@ describe("accounts over HTTP", () => {
     expect(refreshed.body.result!.data.json.refreshToken).toBeUndefined();
     const next = refreshed.setCookie.find((c) => c.startsWith("chorus_refresh="))!;
     expect(next.split(";")[0]).not.toBe(pair);
-    // The old cookie again: refused, and the cookie is cleared.
+    // The old cookie again, after the grace window for lost responses: refused, and the cookie is cleared.
+    await services.db
+      .updateTable("refresh_tokens")
+      .set({ rotated_at: new Date(Date.now() - 60_000) })
+      .where("rotated_at", "is not", null)
+      .execute();
     const reused = await mutate("auth.refresh", {}, { cookie: pair });
     expect(reused.status).toBe(401);
     expect(reused.body.error!.json.message).toBe("Your session has ended: sign in again.");

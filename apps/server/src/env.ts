@@ -85,6 +85,17 @@ const EnvSchema = z.object({
         `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${String(issue.input)}")`,
     })
     .default("info"),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(
+      (v) => /^(true|false|\d{1,2})$/.test(v) || v.split(",").every((p) => /^[\d.:a-fA-F/]+$/.test(p.trim())),
+      {
+        error: (issue) =>
+          `TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses (got "${String(issue.input)}")`,
+      },
+    )
+    .optional(),
   SERVE_WEB: booleanish("SERVE_WEB").optional(),
   WEB_DIST_DIR: z.string().trim().min(1).optional(),
 });
@@ -111,6 +122,11 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: Env["LOG_LEVEL"];
+  /**
+   * Which proxies' X-Forwarded-For to believe (rate limits are per client address). Off by default:
+   * a client could otherwise pick its own address.
+   */
+  trustProxy: boolean | number | string;
   /** Serve the built web player from this server (production by default). */
   serveWeb: boolean;
   webDistDir: string;
@@ -161,6 +177,14 @@ export function loadConfig(
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? "Chorus <chorus@localhost>",
     logLevel: e.LOG_LEVEL,
+    trustProxy:
+      e.TRUST_PROXY === undefined || e.TRUST_PROXY === "false"
+        ? false
+        : e.TRUST_PROXY === "true"
+          ? true
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY,
     serveWeb: e.SERVE_WEB ?? e.NODE_ENV === "production",
     webDistDir: e.WEB_DIST_DIR
       ? path.resolve(cwd, e.WEB_DIST_DIR)

@@ -3,11 +3,23 @@ import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { Layout } from "./components/layout";
+import { ProfilePage } from "./features/account/profile-page";
+import { SettingsPage } from "./features/account/settings-page";
+import { GuestOnly, RequireAuth } from "./features/auth/gates";
+import { LoginPage } from "./features/auth/login-page";
+import { SignupPage } from "./features/auth/signup-page";
+import { VerifyPage } from "./features/auth/verify-page";
 import { HomePage } from "./features/home/home-page";
 import { NotFoundPage } from "./features/not-found-page";
 import { StatusPage } from "./features/status/status-page";
+import { initSession } from "./lib/auth";
+import { initTheme } from "./lib/theme";
 import { createClients, trpc } from "./lib/trpc";
 import "./styles.css";
+
+// Before the first render: the theme this device used last, and the session from the cookie.
+initTheme();
+void initSession();
 
 function App() {
   const [{ queryClient, trpcClient }] = useState(createClients);
@@ -19,6 +31,46 @@ function App() {
             <Route element={<Layout />}>
               <Route index element={<HomePage />} />
               <Route path="status" element={<StatusPage />} />
+              <Route
+                path="signup"
+                element={
+                  <GuestOnly>
+                    <SignupPage />
+                  </GuestOnly>
+                }
+              />
+              <Route
+                path="verify"
+                element={
+                  <GuestOnly>
+                    <VerifyPage />
+                  </GuestOnly>
+                }
+              />
+              <Route
+                path="login"
+                element={
+                  <GuestOnly>
+                    <LoginPage />
+                  </GuestOnly>
+                }
+              />
+              <Route
+                path="profile"
+                element={
+                  <RequireAuth>
+                    <ProfilePage />
+                  </RequireAuth>
+                }
+              />
+              <Route
+                path="settings"
+                element={
+                  <RequireAuth>
+                    <SettingsPage />
+                  </RequireAuth>
+                }
+              />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -46,7 +46,9 @@ try {
   }
   samples.sort((a, b) => a - b);
   const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
-  console.log(`auth.login x${RUNS}: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${samples.at(-1).toFixed(1)} ms`);
+  console.log(
+    `auth.login x${RUNS}: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${samples.at(-1).toFixed(1)} ms`,
+  );
 } finally {
   await db.destroy();
   await client.query(`drop database ${name} with (force)`);

@@ -17,13 +17,17 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         zodError: issues ? z.flattenError(error.cause as ZodError) : null,
-        field:
-          error.cause instanceof FieldError ? error.cause.field : issues?.[0]?.path.join(".") || undefined,
+        // The input field the error concerns: the form shows the message next to it.
+        field: error.cause instanceof FieldError ? error.cause.field : topLevelKey(issues?.[0]?.path),
         retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : undefined,
       },
     };
   },
 });
+
+function topLevelKey(path: PropertyKey[] | undefined): string | undefined {
+  return path?.[0] === undefined ? undefined : String(path[0]);
+}
 
 /** The message a person sees: zod's issues in words, or the error's own message. */
 export function describeError(error: TRPCError): string {

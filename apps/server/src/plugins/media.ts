@@ -23,7 +23,7 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
       });
     }
     const file = await req.file();
-    if (!file || file.fieldname !== "file") {
+    if (file?.fieldname !== "file") {
       return reply.code(400).send({ error: "Bad Request", message: "Send the image in a field named file." });
     }
     const data = await file.toBuffer().catch((error: { code?: string }) => {

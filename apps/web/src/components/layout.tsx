@@ -1,4 +1,7 @@
 import { NavLink, Outlet } from "react-router";
+import { useAccountTheme } from "../features/account/use-account-theme";
+import { useSession } from "../lib/auth";
+import { AccountCorner } from "./account-menu";
 import { ConnectionBadge } from "./connection-badge";
 import { NextIcon, PlayIcon, PreviousIcon } from "./icons";
 
@@ -8,6 +11,7 @@ const nav = [
 ];
 
 export function Layout() {
+  useAccountTheme(useSession().status === "signedIn");
   return (
     <div className="shell">
       <aside className="sidebar" aria-label="Main navigation">
@@ -22,7 +26,10 @@ export function Layout() {
             </NavLink>
           ))}
         </nav>
-        <ConnectionBadge />
+        <div className="sidebar-foot">
+          <ConnectionBadge />
+          <AccountCorner />
+        </div>
       </aside>
       <main className="content">
         <Outlet />

@@ -3,6 +3,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import superjson from "superjson";
+import { authRetryLink, getAccessToken, initSession, sameOriginFetch, sessionStore } from "./auth";
 
 export const trpc = createTRPCReact<AppRouter>();
 
@@ -36,18 +37,53 @@ export function createClients() {
   });
   const wsClient = createWSClient({
     url: wsUrl,
+    // Read on every (re)connection; waiting for the session keeps the first connection from
+    // opening anonymously just before the cookie restores the sign-in.
+    connectionParams: async () => {
+      await initSession();
+      const token = await getAccessToken();
+      return token ? { token } : {};
+    },
     // Kept open (live sessions, the clock); when it drops, the client reconnects with back-off.
     onOpen: () => setConnection("open"),
     onClose: () => setConnection("closed"),
   });
   const trpcClient = trpc.createClient({
     links: [
+      authRetryLink(),
       splitLink({
         condition: (op) => op.type === "subscription",
         true: wsLink({ client: wsClient, transformer: superjson }),
-        false: httpBatchLink({ url: "/trpc", transformer: superjson }),
+        false: httpBatchLink({
+          url: "/trpc",
+          transformer: superjson,
+          fetch: sameOriginFetch,
+          headers: async () => {
+            const token = await getAccessToken();
+            return token ? { Authorization: `Bearer ${token}` } : {};
+          },
+        }),
       }),
     ],
   });
+
+  // When the person changes (sign-in, sign-out, another account), what was cached for the previous
+  // one goes, and the WebSocket reconnects so the server sees the new token (the client resubscribes).
+  let userId = userOf(sessionStore.get());
+  sessionStore.subscribe(() => {
+    const next = userOf(sessionStore.get());
+    if (next === userId) return;
+    const wasKnown = userId !== undefined;
+    userId = next;
+    if (!wasKnown) return;
+    queryClient.removeQueries({ predicate: (q) => (q.queryKey[0] as unknown[] | undefined)?.[0] === "user" });
+    wsClient.connection?.ws.close();
+  });
+
   return { queryClient, trpcClient };
+}
+
+/** undefined while the session is being restored, null when signed out. */
+function userOf(s: ReturnType<typeof sessionStore.get>): string | null | undefined {
+  return s.status === "loading" ? undefined : s.status === "signedIn" ? s.user.id : null;
 }

@@ -24,8 +24,7 @@ export const authRouter = router({
     .input(LoginWithOtpInput)
     .mutation(({ ctx, input }) => auth.loginWithOtp(ctx, input)),
   refresh: publicProcedure.input(RefreshInput).mutation(({ ctx, input }) => auth.refresh(ctx, input)),
-  logout: protectedProcedure
-    .input(LogoutInput)
-    .mutation(({ ctx, input }) => auth.logout(ctx, ctx.user.id, input)),
+  // Public on purpose: the refresh token itself is the credential (see logout in auth.service).
+  logout: publicProcedure.input(LogoutInput).mutation(({ ctx, input }) => auth.logout(ctx, input)),
   logoutAll: protectedProcedure.mutation(({ ctx }) => auth.logoutAll(ctx, ctx.user.id)),
 });

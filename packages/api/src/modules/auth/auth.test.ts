@@ -287,7 +287,17 @@ describe("tokens", () => {
     expect(second).not.toBe(first);
     expect(refreshed.accessToken).toBeTruthy();
 
-    // A thief replays the first token: the family dies, so the legitimate second one dies too.
+    // The same token again within the grace window (a lost response) still works...
+    const retry = env.client();
+    retry.cookies.set(REFRESH_COOKIE, first, { maxAgeSeconds: 60, path: "/trpc" });
+    expect((await retry.api.auth.refresh()).user.id).toBe(refreshed.user.id);
+
+    // ...but after it, a replay is theft: the family dies, so the legitimate second one dies too.
+    await env.db
+      .updateTable("refresh_tokens")
+      .set({ rotated_at: sql`now() - interval '1 minute'` })
+      .where("rotated_at", "is not", null)
+      .execute();
     const thief = env.client();
     thief.cookies.set(REFRESH_COOKIE, first, { maxAgeSeconds: 60, path: "/trpc" });
     expect((await failure(thief.api.auth.refresh())).code).toBe("UNAUTHORIZED");

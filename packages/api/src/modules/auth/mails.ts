@@ -1,18 +1,18 @@
 import { CODE_TTL_MINUTES } from "@chorus/contracts";
 import type { Mail } from "@chorus/mail";
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function layout(title: string, paragraphs: string[], code?: { lead: string; code: string }): string {
-  const body = paragraphs.map((p) => `<p style="margin:0 0 16px">${escape(p)}</p>`).join("");
+  const body = paragraphs.map((p) => `<p style="margin:0 0 16px">${escapeHtml(p)}</p>`).join("");
   const codeBlock = code
-    ? `<p style="margin:0 0 8px">${escape(code.lead)}</p>` +
+    ? `<p style="margin:0 0 8px">${escapeHtml(code.lead)}</p>` +
       `<p style="font-size:32px;font-weight:700;letter-spacing:8px;margin:8px 0 24px;font-family:monospace">${code.code}</p>`
     : "";
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1b1b1f;background:#f4f4f6;padding:24px">
 <div style="max-width:480px;margin:auto;background:#fff;border-radius:12px;padding:32px">
-<h1 style="font-size:20px;margin:0 0 16px">${escape(title)}</h1>${codeBlock}${body}
+<h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(title)}</h1>${codeBlock}${body}
 <p style="color:#777;font-size:12px;margin:24px 0 0">Chorus, your own music server.</p></div></body></html>`;
 }
 

@@ -89,6 +89,13 @@ export async function createRefreshToken(
   return { token, familyId, expiresAt };
 }
 
+/**
+ * A rotated token presented again within this many seconds is taken for a lost response (a reload
+ * mid-refresh, a phone dropping off the network), not theft: the client gets another token of the
+ * same family instead of losing the sign-in. Later reuse revokes the family.
+ */
+export const REUSE_GRACE_SECONDS = 20;
+
 export type RotateResult =
   | { kind: "rotated"; userId: string; next: IssuedRefreshToken }
   | { kind: "invalid" }
@@ -111,6 +118,13 @@ export async function rotateRefreshToken(
       .forUpdate()
       .executeTakeFirst();
     if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now()) return { kind: "invalid" as const };
+    if (row.rotated_at && Date.now() - row.rotated_at.getTime() < REUSE_GRACE_SECONDS * 1000) {
+      const next = await createRefreshToken(trx, row.user_id, meta, {
+        id: row.family_id,
+        expiresAt: row.expires_at,
+      });
+      return { kind: "rotated" as const, userId: row.user_id, next };
+    }
     if (row.rotated_at) {
       await trx
         .updateTable("refresh_tokens")

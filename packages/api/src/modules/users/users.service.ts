@@ -13,7 +13,6 @@ import {
 } from "@chorus/contracts";
 import type { Db, UserSettings } from "@chorus/db";
 import { imageExtension, sniffImageType } from "@chorus/media";
-import { TRPCError } from "@trpc/server";
 import { sql } from "kysely";
 import type { ApiDeps, Context } from "../../context.js";
 import { fieldError, notFound } from "../../errors.js";

@@ -1,0 +1,50 @@
+import type { Me } from "@chorus/contracts";
+
+/** The person's picture, or their initials on a colour of their own when there is none. */
+export function Avatar({
+  user,
+  size = 32,
+}: {
+  user: Pick<Me, "id" | "name" | "email" | "avatarUrl">;
+  size?: number;
+}) {
+  const label = displayName(user);
+  if (user.avatarUrl) {
+    return (
+      <img
+        className="avatar"
+        src={user.avatarUrl}
+        alt=""
+        width={size}
+        height={size}
+        style={{ width: size, height: size }}
+      />
+    );
+  }
+  return (
+    <span
+      className="avatar initials"
+      aria-hidden="true"
+      style={{ width: size, height: size, fontSize: size * 0.4, background: `hsl(${hue(user.id)} 45% 38%)` }}
+    >
+      {initials(label)}
+    </span>
+  );
+}
+
+/** The name, or the part of the email before the @ for people who have not set one. */
+export function displayName(user: Pick<Me, "name" | "email">): string {
+  return user.name?.trim() || user.email.split("@")[0] || user.email;
+}
+
+function initials(name: string): string {
+  const parts = name.split(/[\s._-]+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [name[0]];
+  return letters.join("").toUpperCase();
+}
+
+function hue(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return h;
+}
