@@ -17,6 +17,7 @@ import type { Services } from "./backends.js";
 import type { Config } from "./env.js";
 import { bearerToken } from "./plugins/auth.js";
 import { mediaRoutes } from "./plugins/media.js";
+import { streamRoutes } from "./plugins/stream.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
 export type { Config } from "./env.js";
@@ -110,6 +111,7 @@ export async function buildApp({
   });
 
   await app.register(mediaRoutes, { services, deps });
+  await app.register(streamRoutes, { deps });
 
   app.get("/health", async () => ({ status: "ok", uptimeMs: Date.now() - deps.startedAt.getTime() }));
 

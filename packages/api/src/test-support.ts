@@ -52,9 +52,16 @@ function decodeQuotedPrintable(raw: string): string {
 
 let ipCounter = 1;
 
-export async function createApiTestEnv(label: string): Promise<ApiTestEnv> {
+export async function createApiTestEnv(
+  label: string,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<ApiTestEnv> {
   const database = await createTestDatabase(label);
-  const db = createDb({ connectionString: database.url, maxConnections: 4 });
+  const db = createDb({
+    connectionString: database.url,
+    maxConnections: 4,
+    ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+  });
   await migrateToLatest(db);
   const redis = createRedis(testRedisUrl);
   const prefix = uniqueRedisPrefix(label);

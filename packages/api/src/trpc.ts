@@ -62,4 +62,5 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: claims } });
 });
 
+export type { Context };
 export type ProtectedContext = Context & { user: { id: string; role: "user" | "admin" } };

@@ -12,6 +12,7 @@ export {
   type RedisEventBusOptions,
   type Unsubscribe,
 } from "./event-bus.js";
+export { bumpTags, getOrSet, TTL, taggedKey } from "./get-or-set.js";
 export {
   createMemoryRateLimiter,
   createRedisRateLimiter,

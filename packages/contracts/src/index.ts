@@ -1,4 +1,6 @@
 export * from "./auth.js";
+export * from "./catalog.js";
 export * from "./common.js";
+export * from "./lyrics.js";
 export * from "./system.js";
 export * from "./user.js";

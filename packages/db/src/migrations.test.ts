@@ -37,7 +37,9 @@ describe("migrations", () => {
     expect(await tables()).toEqual([
       "albums",
       "artists",
+      "catalog_state",
       "email_codes",
+      "lyrics",
       "refresh_tokens",
       "song_artists",
       "songs",
@@ -128,6 +130,26 @@ describe("migrations", () => {
     // Deleting a user deletes what they own.
     await db.deleteFrom("users").where("id", "=", user.id).execute();
     expect(await db.selectFrom("user_settings").selectAll().execute()).toEqual([]);
+  });
+
+  it("moves the catalog revision on catalog changes, but not on play counts", async () => {
+    await migrateToLatest(db);
+    const revision = async () =>
+      Number((await db.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow()).revision);
+    const start = await revision();
+    const song = await db
+      .insertInto("songs")
+      .values({ title: "Rev", duration_ms: 1000 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    expect(await revision()).toBe(start + 1);
+    await db.updateTable("songs").set({ play_count: 5 }).where("id", "=", song.id).execute();
+    expect(await revision()).toBe(start + 1);
+    await db.updateTable("songs").set({ title: "Rev 2" }).where("id", "=", song.id).execute();
+    expect(await revision()).toBe(start + 2);
+    await db.deleteFrom("songs").where("id", "=", song.id).execute();
+    // The cascade to song_artists and lyrics moves it too.
+    expect(await revision()).toBeGreaterThan(start + 2);
   });
 
   it("reports a failed migration by name with the database's reason", async () => {

@@ -114,6 +114,32 @@ export interface SongsTable {
   replaygain_album_peak: number | null;
   uploaded_by: string | null;
   legacy_id: string | null;
+  play_count: Generated<number>;
+  codec: string | null;
+  sample_rate: number | null;
+  channels: number | null;
+  lossless: boolean | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface LyricsLine {
+  ms: number;
+  text: string;
+}
+
+export interface LyricsTable {
+  song_id: string;
+  plain: string | null;
+  synced: ColumnType<
+    LyricsLine[] | null,
+    LyricsLine[] | string | null | undefined,
+    LyricsLine[] | string | null
+  >;
+  language: string | null;
+  source: string | null;
+  updated_by: string | null;
+  legacy_id: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -164,6 +190,14 @@ export interface Database {
   song_artists: SongArtistsTable;
   refresh_tokens: RefreshTokensTable;
   email_codes: EmailCodesTable;
+  lyrics: LyricsTable;
+  catalog_state: CatalogStateTable;
+}
+
+/** A single row whose revision moves on every catalog change (triggers). */
+export interface CatalogStateTable {
+  id: Generated<boolean>;
+  revision: ColumnType<string, never, never>;
 }
 
 export type User = Selectable<UsersTable>;
@@ -179,3 +213,4 @@ export type NewSong = Insertable<SongsTable>;
 export type SongArtist = Selectable<SongArtistsTable>;
 export type RefreshToken = Selectable<RefreshTokensTable>;
 export type EmailCode = Selectable<EmailCodesTable>;
+export type LyricsRow = Selectable<LyricsTable>;

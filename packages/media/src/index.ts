@@ -18,7 +18,16 @@ export interface MediaStore {
   /** A stream of the bytes (optionally a range, inclusive), or null when missing. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable | null>;
   delete(key: string): Promise<void>;
+  /**
+   * Where a browser fetches an image: a route of this server (local) or the CDN with a transformation
+   * (Cloudinary). `cover` is the 300×300 square used in lists.
+   */
+  imageUrl(key: string, variant?: ImageVariant): string;
+  /** A URL the browser may fetch the bytes from directly (a CDN), or null to stream through Chorus. */
+  directUrl(key: string): string | null;
 }
+
+export type ImageVariant = "original" | "cover" | "thumb";
 
 const KEY = /^[a-z0-9][a-z0-9._-]{0,199}$/i;
 
@@ -53,8 +62,9 @@ export function createLocalMediaStore(root: string): MediaStore {
     },
     async stat(key) {
       try {
-        const stat = await fs.stat(file(key));
-        return { size: stat.size, modifiedAt: stat.mtime };
+        // lstat, and only plain files: a link placed in the folder must not expose what it points to.
+        const stat = await fs.lstat(file(key));
+        return stat.isFile() ? { size: stat.size, modifiedAt: stat.mtime } : null;
       } catch {
         return null;
       }
@@ -62,7 +72,7 @@ export function createLocalMediaStore(root: string): MediaStore {
     async read(key, range) {
       const target = file(key);
       try {
-        await fs.access(target);
+        if (!(await fs.lstat(target)).isFile()) return null;
       } catch {
         return null;
       }
@@ -70,6 +80,13 @@ export function createLocalMediaStore(root: string): MediaStore {
     },
     async delete(key) {
       await fs.rm(file(key), { force: true });
+    },
+    imageUrl(key) {
+      assertValidKey(key);
+      return `/media/images/${key}`;
+    },
+    directUrl() {
+      return null;
     },
   };
 }
@@ -122,3 +139,10 @@ export function contentTypeOfKey(key: string): string {
   };
   return types[ext] ?? "application/octet-stream";
 }
+
+export {
+  type CloudinaryConfig,
+  createCloudinaryMediaStore,
+  parseCloudinaryUrl,
+  signParams,
+} from "./cloudinary.js";

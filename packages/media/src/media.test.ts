@@ -30,6 +30,15 @@ describe("local media store", () => {
     expect(await store.stat("a.txt")).toBeNull();
   });
 
+  it("does not follow a link placed in its folder", async () => {
+    const { symlink, writeFile } = await import("node:fs/promises");
+    const outside = path.join(dir, "secret.txt");
+    await writeFile(outside, "secret");
+    await symlink(outside, path.join(dir, "media", "link.txt"));
+    expect(await store.stat("link.txt")).toBeNull();
+    expect(await store.read("link.txt")).toBeNull();
+  });
+
   it("refuses keys that could leave its folder", async () => {
     for (const key of ["../x", "a/b", "", ".hidden", "a..b"]) {
       await expect(store.put(key, Buffer.from("x"), "text/plain")).rejects.toThrow(/invalid media key/);

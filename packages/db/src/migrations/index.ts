@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as core from "./2026-11-25-001-core.js";
 import * as accounts from "./2026-11-25-002-accounts.js";
+import * as catalog from "./2026-11-25-003-catalog.js";
 
 /**
  * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
@@ -10,4 +11,5 @@ import * as accounts from "./2026-11-25-002-accounts.js";
 export const migrations: Record<string, Migration> = {
   "2026-11-25-001-core": core,
   "2026-11-25-002-accounts": accounts,
+  "2026-11-25-003-catalog": catalog,
 };

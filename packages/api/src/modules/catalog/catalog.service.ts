@@ -1,0 +1,376 @@
+import { getOrSet, TTL } from "@chorus/cache";
+import type {
+  AlbumDetail,
+  AlbumSummary,
+  AlbumsInput,
+  ArtistDetail,
+  ArtistSummary,
+  ArtistsInput,
+  Page,
+  Song,
+  SongsInput,
+} from "@chorus/contracts";
+import type { Db } from "@chorus/db";
+import type { MediaStore } from "@chorus/media";
+import { TRPCError } from "@trpc/server";
+import { sql } from "kysely";
+import type { Context } from "../../context.js";
+import { notFound } from "../../errors.js";
+import {
+  type AlbumRow,
+  albumsQuery,
+  albumTotals,
+  artistTotals,
+  type SongRow,
+  songArtists,
+  songsQuery,
+} from "./catalog.queries.js";
+import { streamUrl } from "./stream-urls.js";
+
+/** A song as cached: everything but the signed stream URL, which is made fresh per answer. */
+export type CachedSong = Omit<Song, "streamUrl">;
+
+// ---------- cursors ----------
+
+export function encodeCursor(values: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string, shape: ("string" | "number")[]): (string | number)[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (
+      Array.isArray(values) &&
+      values.length === shape.length &&
+      values.every((v, i) => typeof v === shape[i])
+    ) {
+      return values as (string | number)[];
+    }
+  } catch {}
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message: "That page cursor is not valid: start again from the first page.",
+  });
+}
+
+// ---------- the catalog revision (see migration 003) ----------
+
+const revisions = new WeakMap<Db, { value: string; at: number; pending?: Promise<string> }>();
+/**
+ * The catalog's revision, read at most every 250 ms per process: cache keys include it, so any
+ * change (server, import CLI, psql) retires every cached catalog answer within that time.
+ */
+export async function catalogRevision(db: Db): Promise<string> {
+  const known = revisions.get(db);
+  if (known && Date.now() - known.at < 250) return known.value;
+  if (known?.pending) return known.pending;
+  const pending = db
+    .selectFrom("catalog_state")
+    .select("revision")
+    .executeTakeFirstOrThrow()
+    .then((row) => {
+      revisions.set(db, { value: String(row.revision), at: Date.now() });
+      return String(row.revision);
+    })
+    .catch((error) => {
+      revisions.delete(db);
+      throw error;
+    });
+  revisions.set(db, { value: known?.value ?? "0", at: known?.at ?? 0, pending });
+  return pending;
+}
+
+async function cached<T>(ctx: Context, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
+  const revision = await catalogRevision(ctx.db);
+  return getOrSet(ctx.cache, `cat:r${revision}:${key}`, ttl, load);
+}
+
+// ---------- shaping ----------
+
+const image = (media: MediaStore, key: string | null, url: string | null) =>
+  key ? media.imageUrl(key, "cover") : url;
+
+function toCachedSong(media: MediaStore, row: SongRow, artists: { id: string; name: string }[]): CachedSong {
+  const albumCover = image(media, row.album_cover_key, row.album_cover_url);
+  const rg = [
+    row.replaygain_track_gain_db,
+    row.replaygain_track_peak,
+    row.replaygain_album_gain_db,
+    row.replaygain_album_peak,
+  ];
+  return {
+    id: row.id,
+    title: row.title,
+    durationMs: row.duration_ms,
+    trackNumber: row.track_number,
+    discNumber: row.disc_number,
+    year: row.year,
+    genre: row.genre,
+    album: row.album_id ? { id: row.album_id, title: row.album_title ?? "", coverUrl: albumCover } : null,
+    artists,
+    coverUrl: image(media, row.cover_key, row.cover_url) ?? albumCover,
+    hasLyrics: row.has_lyrics,
+    replayGain: rg.some((v) => v !== null)
+      ? {
+          trackGainDb: row.replaygain_track_gain_db,
+          trackPeak: row.replaygain_track_peak,
+          albumGainDb: row.replaygain_album_gain_db,
+          albumPeak: row.replaygain_album_peak,
+        }
+      : null,
+    mimeType: row.mime_type,
+    playCount: row.play_count,
+    createdAt: row.created_at,
+  };
+}
+
+/** Shapes song rows with their artists, loaded for the whole list in one query. */
+async function shapeSongs(ctx: Context, rows: SongRow[]): Promise<CachedSong[]> {
+  const artists = await songArtists(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toCachedSong(ctx.media, r, artists.get(r.id) ?? []));
+}
+
+export function withStreamUrl(ctx: Context, song: CachedSong): Song {
+  return { ...song, streamUrl: streamUrl(ctx.secrets, song.id) };
+}
+
+async function shapeAlbums(ctx: Context, rows: AlbumRow[]): Promise<AlbumSummary[]> {
+  const totals = await albumTotals(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    artist: r.artist_id ? { id: r.artist_id, name: r.artist_name ?? "" } : null,
+    year: r.year,
+    genre: r.genre,
+    coverUrl: image(ctx.media, r.cover_key, r.cover_url),
+    color: r.color,
+    trackCount: totals.get(r.id)?.tracks ?? 0,
+    durationMs: totals.get(r.id)?.ms ?? 0,
+  }));
+}
+
+// ---------- songs ----------
+
+export async function listSongs(ctx: Context, input: SongsInput): Promise<Page<Song>> {
+  const page = await cached(ctx, `songs:${JSON.stringify(input)}`, TTL.list, () => loadSongPage(ctx, input));
+  return { items: page.items.map((s) => withStreamUrl(ctx, s)), nextCursor: page.nextCursor };
+}
+
+async function loadSongPage(ctx: Context, input: SongsInput): Promise<Page<CachedSong>> {
+  const limit = input.limit ?? 50;
+  const sort = input.sort ?? "title";
+  let q = songsQuery(ctx.db);
+  if (input.albumId) q = q.where("songs.album_id", "=", input.albumId);
+  if (input.artistId) {
+    const artistId = input.artistId;
+    q = q.where("songs.id", "in", (eb) =>
+      eb.selectFrom("song_artists").select("song_id").where("artist_id", "=", artistId),
+    );
+  }
+  if (sort === "title") {
+    if (input.cursor) {
+      const [title, id] = decodeCursor(input.cursor, ["string", "string"]);
+      q = q.where(sql<boolean>`(lower(songs.title), songs.id) > (lower(${title}), ${id}::uuid)`);
+    }
+    q = q.orderBy(sql`lower(songs.title)`).orderBy("songs.id");
+  } else if (sort === "recent") {
+    if (input.cursor) {
+      const [at, id] = decodeCursor(input.cursor, ["string", "string"]);
+      q = q.where(sql<boolean>`(songs.created_at, songs.id) < (${at}::timestamptz, ${id}::uuid)`);
+    }
+    q = q.orderBy("songs.created_at", "desc").orderBy("songs.id", "desc");
+  } else {
+    if (input.cursor) {
+      const [count, id] = decodeCursor(input.cursor, ["number", "string"]);
+      q = q.where(
+        sql<boolean>`(songs.play_count < ${count} or (songs.play_count = ${count} and songs.id > ${id}::uuid))`,
+      );
+    }
+    q = q.orderBy("songs.play_count", "desc").orderBy("songs.id");
+  }
+  const rows = await q.limit(limit + 1).execute();
+  const more = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  const nextCursor =
+    more && last
+      ? encodeCursor(
+          sort === "title"
+            ? [last.title, last.id]
+            : sort === "recent"
+              ? [last.created_at.toISOString(), last.id]
+              : [last.play_count, last.id],
+        )
+      : null;
+  return { items: await shapeSongs(ctx, pageRows), nextCursor };
+}
+
+export async function getSong(ctx: Context, id: string): Promise<Song> {
+  const song = await cached(ctx, `song:${id}`, TTL.song, async () => {
+    const row = await songsQuery(ctx.db).where("songs.id", "=", id).executeTakeFirst();
+    return row ? (await shapeSongs(ctx, [row]))[0] : undefined;
+  });
+  if (!song) throw notFound("This song");
+  return withStreamUrl(ctx, song);
+}
+
+export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]> {
+  const unique = [...new Set(ids)];
+  const rows = await songsQuery(ctx.db).where("songs.id", "in", unique).execute();
+  const byId = new Map((await shapeSongs(ctx, rows)).map((s) => [s.id, s]));
+  return ids.flatMap((id) => {
+    const song = byId.get(id);
+    return song ? [withStreamUrl(ctx, song)] : [];
+  });
+}
+
+// ---------- albums ----------
+
+export function listAlbums(ctx: Context, input: AlbumsInput): Promise<Page<AlbumSummary>> {
+  return cached(ctx, `albums:${JSON.stringify(input)}`, TTL.list, async () => {
+    const limit = input.limit ?? 30;
+    const sort = input.sort ?? "recent";
+    let q = albumsQuery(ctx.db);
+    if (input.artistId) q = q.where("albums.artist_id", "=", input.artistId);
+    if (sort === "title") {
+      if (input.cursor) {
+        const [title, id] = decodeCursor(input.cursor, ["string", "string"]);
+        q = q.where(sql<boolean>`(lower(albums.title), albums.id) > (lower(${title}), ${id}::uuid)`);
+      }
+      q = q.orderBy(sql`lower(albums.title)`).orderBy("albums.id");
+    } else if (sort === "year") {
+      if (input.cursor) {
+        const [year, id] = decodeCursor(input.cursor, ["number", "string"]);
+        q = q.where(sql<boolean>`(coalesce(albums.year, -1), albums.id) < (${year}, ${id}::uuid)`);
+      }
+      q = q.orderBy(sql`coalesce(albums.year, -1)`, "desc").orderBy("albums.id", "desc");
+    } else {
+      if (input.cursor) {
+        const [at, id] = decodeCursor(input.cursor, ["string", "string"]);
+        q = q.where(sql<boolean>`(albums.created_at, albums.id) < (${at}::timestamptz, ${id}::uuid)`);
+      }
+      q = q.orderBy("albums.created_at", "desc").orderBy("albums.id", "desc");
+    }
+    const rows = await q.limit(limit + 1).execute();
+    const pageRows = rows.slice(0, limit);
+    const last = pageRows.at(-1);
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeCursor(
+            sort === "title"
+              ? [last.title, last.id]
+              : sort === "year"
+                ? [last.year ?? -1, last.id]
+                : [last.created_at.toISOString(), last.id],
+          )
+        : null;
+    return { items: await shapeAlbums(ctx, pageRows), nextCursor };
+  });
+}
+
+export async function getAlbum(ctx: Context, id: string): Promise<AlbumDetail> {
+  const album = await cached(ctx, `album:${id}`, TTL.album, async () => {
+    const row = await albumsQuery(ctx.db).where("albums.id", "=", id).executeTakeFirst();
+    if (!row) return undefined;
+    const [summary] = await shapeAlbums(ctx, [row]);
+    const tracks = await songsQuery(ctx.db)
+      .where("songs.album_id", "=", id)
+      .orderBy(sql`coalesce(songs.disc_number, 1)`)
+      .orderBy(sql`songs.track_number nulls last`)
+      .orderBy(sql`lower(songs.title)`)
+      .execute();
+    return { ...summary!, description: row.description, tracks: await shapeSongs(ctx, tracks) };
+  });
+  if (!album) throw notFound("This album");
+  return { ...album, tracks: album.tracks.map((t) => withStreamUrl(ctx, t)) };
+}
+
+// ---------- artists ----------
+
+export function listArtists(ctx: Context, input: ArtistsInput): Promise<Page<ArtistSummary>> {
+  return cached(ctx, `artists:${JSON.stringify(input)}`, TTL.list, async () => {
+    const limit = input.limit ?? 30;
+    let q = ctx.db.selectFrom("artists").select(["id", "name", "sort_name", "image_key"]);
+    if (input.cursor) {
+      const [name, id] = decodeCursor(input.cursor, ["string", "string"]);
+      q = q.where(sql<boolean>`(lower(coalesce(sort_name, name)), id) > (lower(${name}), ${id}::uuid)`);
+    }
+    const rows = await q
+      .orderBy(sql`lower(coalesce(sort_name, name))`)
+      .orderBy("id")
+      .limit(limit + 1)
+      .execute();
+    const pageRows = rows.slice(0, limit);
+    const totals = await artistTotals(
+      ctx.db,
+      pageRows.map((r) => r.id),
+    );
+    const last = pageRows.at(-1);
+    return {
+      items: pageRows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        imageUrl: r.image_key ? ctx.media.imageUrl(r.image_key, "cover") : null,
+        albumCount: totals.get(r.id)?.albums ?? 0,
+        songCount: totals.get(r.id)?.songs ?? 0,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.sort_name ?? last.name, last.id]) : null,
+    };
+  });
+}
+
+export async function getArtist(ctx: Context, id: string): Promise<ArtistDetail> {
+  const artist = await cached(ctx, `artist:${id}`, TTL.artist, async () => {
+    const row = await ctx.db.selectFrom("artists").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) return undefined;
+    const totals = await artistTotals(ctx.db, [id]);
+    // Albums credited to the artist, and albums of other artists they appear on.
+    const albums = await albumsQuery(ctx.db)
+      .where((eb) =>
+        eb.or([
+          eb("albums.artist_id", "=", id),
+          eb(
+            "albums.id",
+            "in",
+            eb
+              .selectFrom("songs")
+              .innerJoin("song_artists", "song_artists.song_id", "songs.id")
+              .select("songs.album_id")
+              .where("song_artists.artist_id", "=", id)
+              .where("songs.album_id", "is not", null)
+              .$narrowType<{ album_id: string }>(),
+          ),
+        ]),
+      )
+      .orderBy(sql`coalesce(albums.year, 0)`, "desc")
+      .orderBy(sql`lower(albums.title)`)
+      .limit(100)
+      .execute();
+    const top = await songsQuery(ctx.db)
+      .where("songs.id", "in", (eb) =>
+        eb.selectFrom("song_artists").select("song_id").where("artist_id", "=", id),
+      )
+      .orderBy("songs.play_count", "desc")
+      .orderBy(sql`lower(songs.title)`)
+      .limit(10)
+      .execute();
+    return {
+      id: row.id,
+      name: row.name,
+      bio: row.bio,
+      imageUrl: row.image_key ? ctx.media.imageUrl(row.image_key, "cover") : null,
+      albumCount: totals.get(id)?.albums ?? 0,
+      songCount: totals.get(id)?.songs ?? 0,
+      albums: await shapeAlbums(ctx, albums),
+      topSongs: await shapeSongs(ctx, top),
+    };
+  });
+  if (!artist) throw notFound("This artist");
+  return { ...artist, topSongs: artist.topSongs.map((s) => withStreamUrl(ctx, s)) };
+}
