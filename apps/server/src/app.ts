@@ -20,6 +20,7 @@ import { mediaRoutes } from "./plugins/media.js";
 import { streamRoutes } from "./plugins/stream.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
+export { seedDemoCatalog } from "./demo.js";
 export type { Config } from "./env.js";
 export { ConfigError, loadConfig } from "./env.js";
 
@@ -110,7 +111,7 @@ export async function buildApp({
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
-  await app.register(mediaRoutes, { services, deps });
+  await app.register(mediaRoutes, { services, deps, dataDir: config.dataDir });
   await app.register(streamRoutes, { deps });
 
   app.get("/health", async () => ({ status: "ok", uptimeMs: Date.now() - deps.startedAt.getTime() }));

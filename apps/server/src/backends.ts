@@ -16,7 +16,12 @@ import {
 import type { Backends } from "@chorus/contracts";
 import { createDb, type Db, migrateToLatest } from "@chorus/db";
 import { createOutboxMailer, createSmtpMailer, type Mailer } from "@chorus/mail";
-import { createLocalMediaStore, type MediaStore } from "@chorus/media";
+import {
+  createCloudinaryMediaStore,
+  createLocalMediaStore,
+  type MediaStore,
+  parseCloudinaryUrl,
+} from "@chorus/media";
 import type { Redis } from "ioredis";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
 import type { Config } from "./env.js";
@@ -106,7 +111,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
     closers.push(() => bus.close());
 
     const secrets = await loadSecrets(config, log);
-    const media = createLocalMediaStore(path.join(config.dataDir, "media"));
+    const media = config.cloudinaryUrl
+      ? createCloudinaryMediaStore(parseCloudinaryUrl(config.cloudinaryUrl))
+      : createLocalMediaStore(path.join(config.dataDir, "media"));
     const outbox = path.join(config.dataDir, "outbox");
     const mailer = config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
@@ -117,7 +124,7 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       database: config.databaseUrl ? "postgres" : "embedded-postgres",
       cache: cache.kind,
       eventBus: bus.kind,
-      media: "local",
+      media: media.kind,
     };
     return {
       db,
@@ -137,7 +144,7 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
           ? `Redis at ${redactUrl(config.redisUrl)}`
           : "in-process (set REDIS_URL for Redis)",
         eventBus: config.redisUrl ? "Redis pub/sub" : "in-process (set REDIS_URL to share across instances)",
-        media: `local disk in ${config.dataDir}/media`,
+        media: config.cloudinaryUrl ? "Cloudinary (CLOUDINARY_URL)" : `local disk in ${config.dataDir}/media`,
         mail: config.smtpUrl
           ? `SMTP at ${redactUrl(config.smtpUrl)}`
           : `outbox folder ${outbox} (codes are also logged; set SMTP_URL to send real mail)`,

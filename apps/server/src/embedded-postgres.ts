@@ -37,15 +37,55 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The PostgreSQL already running on this data directory, if any: its pid and port. */
+async function runningPostgres(pgdata: string): Promise<{ pid: number; port: number } | null> {
+  const pidFile = path.join(pgdata, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  // postmaster.pid: line 1 the pid, line 4 the port.
+  const lines = (await fs.readFile(pidFile, "utf8")).split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid) || !Number.isInteger(port)) return null;
+  return { pid, port };
+}
+
+/** The pid of the Chorus server that owns this data directory, while it runs. */
+const serverPidFile = (dataDir: string) => path.join(dataDir, "server.pid");
+
+async function runningServer(dataDir: string): Promise<number | null> {
+  try {
+    const pid = Number((await fs.readFile(serverPidFile(dataDir), "utf8")).trim());
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * For tools (the import CLI) that run beside the server: use the embedded PostgreSQL the server has
+ * running, or start one for the duration of the command when the server is not running.
+ */
+export async function connectEmbeddedPostgres(dataDir: string, log: Log): Promise<EmbeddedDatabase> {
+  const pgdata = path.join(dataDir, "postgres");
+  const running = await runningPostgres(pgdata);
+  if (running && (await runningServer(dataDir))) {
+    const password = (await fs.readFile(path.join(dataDir, "postgres.secret"), "utf8")).trim();
+    return {
+      url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${DATABASE}`,
+      stop: async () => {},
+    };
+  }
+  return startEmbeddedPostgres(dataDir, log, { owner: false });
+}
+
 /**
  * A PostgreSQL left running by a Chorus that was killed (SIGKILL, a crash) still holds the data
  * directory. The directory is ours alone, so stop that server cleanly before starting a new one.
  */
 async function stopOrphan(pgdata: string, log: Log): Promise<void> {
-  const pidFile = path.join(pgdata, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await fs.readFile(pidFile, "utf8")).split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  const running = await runningPostgres(pgdata);
+  if (!running) return;
+  const { pid } = running;
   log.warn({ pid }, "stopping an embedded PostgreSQL left running by an earlier Chorus");
   process.kill(pid, "SIGINT");
   for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 100));
@@ -70,8 +110,18 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
  * Starts (creating on first use) a real PostgreSQL server that lives under dataDir/postgres and
  * listens on a free loopback port. Its password is generated once and kept beside the data.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Log): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Log,
+  { owner = true }: { owner?: boolean } = {},
+): Promise<EmbeddedDatabase> {
   const pgdata = path.join(dataDir, "postgres");
+  const other = await runningServer(dataDir);
+  if (other) {
+    throw new Error(
+      `Another Chorus (pid ${other}) is already running with DATA_DIR ${dataDir}: stop it first, or set another DATA_DIR.`,
+    );
+  }
   const secretFile = path.join(dataDir, "postgres.secret");
   await fs.mkdir(dataDir, { recursive: true });
   if (process.getuid?.() === 0) {
@@ -125,8 +175,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: Log): Promise<
   await ensureDatabase(port, password);
   log.info({ port, ms: Date.now() - started }, "embedded PostgreSQL is up");
 
+  if (owner) await fs.writeFile(serverPidFile(dataDir), `${process.pid}\n`);
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      if (owner) await fs.rm(serverPidFile(dataDir), { force: true });
+    },
   };
 }

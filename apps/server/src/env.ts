@@ -65,6 +65,16 @@ const EnvSchema = z.object({
     .regex(/^[\w:.-]{1,50}$/, "REDIS_PREFIX may hold letters, digits and : . _ - (at most 50)")
     .default("chorus:"),
   PUBLIC_URL: urlWithProtocols("PUBLIC_URL", ["https:", "http:"], "https://music.example.com").optional(),
+  CLOUDINARY_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^cloudinary:\/\/[^:@/]+:[^@/]+@[\w-]+/.test(v), {
+      error: "CLOUDINARY_URL must look like cloudinary://<api_key>:<api_secret>@<cloud_name>",
+    })
+    .optional(),
+  DEMO_CATALOG: z
+    .enum(["auto", "true", "false"], { error: "DEMO_CATALOG must be auto, true or false" })
+    .default("auto"),
   AUTH_SECRET: z
     .string()
     .min(32, "AUTH_SECRET must be at least 32 characters (e.g. the output of `openssl rand -base64 48`)")
@@ -116,6 +126,10 @@ export interface Config {
   /** Put before every Redis key and channel, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
   publicUrl: string | undefined;
+  /** Unset: media on the local disk under DATA_DIR/media. */
+  cloudinaryUrl: string | undefined;
+  /** Make the demo catalog on first start into an empty catalog (auto: only with the embedded database). */
+  demoCatalog: boolean;
   /** Unset: generated once and kept in DATA_DIR/secrets.json (fine for one instance). */
   authSecret: string | undefined;
   /** Unset: mail goes to DATA_DIR/outbox and codes to the log. */
@@ -173,6 +187,8 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    cloudinaryUrl: e.CLOUDINARY_URL,
+    demoCatalog: e.DEMO_CATALOG === "true" || (e.DEMO_CATALOG === "auto" && !e.DATABASE_URL),
     authSecret: e.AUTH_SECRET,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? "Chorus <chorus@localhost>",

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import pino from "pino";
 import { buildApp } from "./app.js";
 import { openServices } from "./backends.js";
+import { seedDemoCatalog } from "./demo.js";
 import { ConfigError, loadConfig } from "./env.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -62,6 +63,12 @@ async function main(): Promise<void> {
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = config.publicUrl ?? `http://${shownHost}:${port}`;
   log.info({ url, ms: Date.now() - started, backends: services.backends }, "Chorus is listening");
+  if (config.demoCatalog) {
+    // After listening: the player is usable at once, and the demo albums appear within seconds.
+    seedDemoCatalog(services, config.dataDir, log).catch((err: unknown) =>
+      log.error({ err }, "could not make the demo catalog"),
+    );
+  }
   process.stdout.write(
     [
       "",

@@ -17,6 +17,5 @@ export { REFRESH_COOKIE, REFRESH_COOKIE_PATH, verifyAccessToken } from "./module
 export { catalogRevision } from "./modules/catalog/catalog.service.js";
 export { findSongMedia, type SongMedia } from "./modules/catalog/song-media.js";
 export { checkStreamSignature, streamUrl } from "./modules/catalog/stream-urls.js";
-export { formatLrc, LrcError, parseLrc, plainFromLines } from "./modules/lyrics/lrc.js";
 export { AvatarError, removeAvatar, setAvatar } from "./modules/users/users.service.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";

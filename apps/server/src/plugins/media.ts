@@ -1,5 +1,18 @@
-import { type ApiDeps, AvatarError, removeAvatar, setAvatar } from "@chorus/api";
-import { AVATAR_MAX_BYTES } from "@chorus/contracts";
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import {
+  type ApiDeps,
+  AvatarError,
+  createCaller,
+  createContextInner,
+  removeAvatar,
+  setAvatar,
+} from "@chorus/api";
+import { AVATAR_MAX_BYTES, SONG_UPLOAD_MAX_BYTES } from "@chorus/contracts";
+import { importUpload, UploadError } from "@chorus/library";
 import { assertValidKey, contentTypeOfKey } from "@chorus/media";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
@@ -7,7 +20,10 @@ import type { Services } from "../backends.js";
 import { requireUser } from "./auth.js";
 
 /** /media: uploads and delivery of images (audio streaming joins it with the catalog). */
-export async function mediaRoutes(app: FastifyInstance, opts: { services: Services; deps: ApiDeps }) {
+export async function mediaRoutes(
+  app: FastifyInstance,
+  opts: { services: Services; deps: ApiDeps; dataDir: string },
+) {
   const { services, deps } = opts;
   await app.register(multipart, {
     limits: { files: 1, fields: 5, fileSize: AVATAR_MAX_BYTES, parts: 10 },
@@ -42,6 +58,42 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
       if (error instanceof AvatarError)
         return reply.code(error.statusCode).send({ error: "Bad avatar", message: error.message });
       throw error;
+    }
+  });
+
+  app.post("/media/songs", async (req, reply) => {
+    const user = await requireUser(services, req, reply);
+    if (!user) return reply;
+    if (!req.isMultipart()) {
+      return reply.code(415).send({
+        error: "Unsupported Media Type",
+        message: "Send the audio as multipart/form-data in a field named file.",
+      });
+    }
+    const file = await req.file({ limits: { fileSize: SONG_UPLOAD_MAX_BYTES } });
+    if (!file || file.fieldname !== "file") {
+      return reply.code(400).send({ error: "Bad Request", message: "Send the audio in a field named file." });
+    }
+    const dir = path.join(opts.dataDir, "uploads");
+    await mkdir(dir, { recursive: true });
+    const temp = path.join(dir, `${randomUUID()}.part`);
+    try {
+      await pipeline(file.file, createWriteStream(temp));
+      if (file.file.truncated) {
+        return reply.code(413).send({
+          error: "Payload Too Large",
+          message: `The file is larger than ${SONG_UPLOAD_MAX_BYTES / 1024 / 1024} MB.`,
+        });
+      }
+      const { songId } = await importUpload(services.db, services.media, temp, user.id);
+      const song = await createCaller(createContextInner(deps)).catalog.song({ id: songId });
+      return reply.code(201).send({ song });
+    } catch (error) {
+      if (error instanceof UploadError)
+        return reply.code(error.statusCode).send({ error: "Bad audio", message: error.message });
+      throw error;
+    } finally {
+      await rm(temp, { force: true });
     }
   });
 

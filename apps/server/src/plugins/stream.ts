@@ -96,12 +96,10 @@ export async function streamRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
 }
 
 function missingFile(reply: FastifyReply) {
-  return reply
-    .code(410)
-    .send({
-      error: "Gone",
-      message: "The audio file of this song is missing: it may have been moved or deleted.",
-    });
+  return reply.code(410).send({
+    error: "Gone",
+    message: "The audio file of this song is missing: it may have been moved or deleted.",
+  });
 }
 
 async function send(

@@ -1,10 +1,10 @@
 import { getOrSet, TTL } from "@chorus/cache";
 import type { Lyrics, SetLyricsInput } from "@chorus/contracts";
+import { LrcError, parseLrc } from "@chorus/library";
 import { assertCan } from "../../authz.js";
 import { fieldError, notFound } from "../../errors.js";
 import type { Context, ProtectedContext } from "../../trpc.js";
 import { catalogRevision } from "../catalog/catalog.service.js";
-import { LrcError, parseLrc, plainFromLines } from "./lrc.js";
 
 export async function getLyrics(ctx: Context, songId: string): Promise<Lyrics> {
   const revision = await catalogRevision(ctx.db);
@@ -39,19 +39,20 @@ export async function setLyrics(ctx: ProtectedContext, input: SetLyricsInput): P
 
   let synced: { ms: number; text: string }[] | null = null;
   let language = input.language ?? null;
+  let plainFromLrc: string | null = null;
   if (input.lrc) {
     try {
-      const parsed = parseLrc(input.lrc);
-      if (parsed.lines.length === 0) throw new LrcError(0, "there are no timed lines in it.");
-      synced = parsed.lines;
-      language ??= parsed.meta.la ?? null;
+      const parsed = parseLrc(input.lrc, { strict: true });
+      synced = parsed.synced;
+      plainFromLrc = parsed.plain;
+      language ??= parsed.tags.la ?? null;
     } catch (error) {
       if (error instanceof LrcError)
         throw fieldError("BAD_REQUEST", "lrc", `The LRC is not valid: ${error.message}`);
       throw error;
     }
   }
-  const plain = input.plain?.trim() || (synced ? plainFromLines(synced) : null);
+  const plain = input.plain?.trim() || plainFromLrc;
   if (!plain && !synced) {
     await ctx.db.deleteFrom("lyrics").where("song_id", "=", input.songId).execute();
     return null;
