@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { readOutbox } from "@chorus/mail";
-import { buildApp, loadConfig, openServices } from "@chorus/server";
+import { buildApp, loadConfig, openServices, seedDemoCatalog, silentLog } from "@chorus/server";
 import {
   assertServicesUp,
   createTestDatabase,
@@ -55,8 +55,8 @@ export interface Accounts {
 
 /**
  * `server`: a real Chorus (built web app, real PostgreSQL database of its own, real Redis under a
- * key prefix of its own, a temporary DATA_DIR) on a random port, one per worker, removed when the
- * worker ends. `mailbox` reads the codes it mails; `accounts` makes signed-in users quickly.
+ * key prefix of its own, a temporary DATA_DIR with the demo catalog) on a random port, one per
+ * worker, removed when the worker ends. `mailbox` reads the codes it mails; `accounts` makes signed-in users quickly.
  */
 /** The server's per-network limits (keys as in packages/api): every test comes from 127.0.0.1. */
 const NETWORK_LIMITS = ["signup-ip", "login-ip", "code-send-ip", "code-check-ip"];
@@ -87,6 +87,8 @@ export const test = base.extend<
         throw new Error(`The web app is not built (${config.webDistDir}): run \`pnpm build\` first.`);
       }
       const services = await openServices(config);
+      // What `pnpm start` makes on a first start: the demo albums the player tests play.
+      await seedDemoCatalog(services, dataDir, silentLog);
       const app = await buildApp({ config, services, logger: false });
       await app.listen({ host: "127.0.0.1", port: 0 });
       const address = app.server.address();

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../fixtures.ts";
+import { findSongWithSyncedLyrics, waitForPlayback } from "../player-helpers.ts";
 
 // Screenshots of each screen, wide and narrow, for a person to look at (test-results/screens/).
 const sizes = [
@@ -7,7 +8,19 @@ const sizes = [
   ["narrow", { width: 390, height: 800 }],
 ] as const;
 
+/** Waits for the pictures on screen (covers load lazily) so the shot shows them. */
+async function settle(page: Page) {
+  await page.waitForFunction(() =>
+    Array.from(document.images).every((img) => {
+      const r = img.getBoundingClientRect();
+      const onScreen = r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+      return !onScreen || img.complete;
+    }),
+  );
+}
+
 async function shoot(page: Page, name: string) {
+  await settle(page);
   // Nothing may overflow, on a phone or a desktop: the page is the shell, and only the content scrolls.
   const overflow = await page.evaluate(() => ({
     sideways: document.documentElement.scrollWidth - window.innerWidth,
@@ -15,10 +28,15 @@ async function shoot(page: Page, name: string) {
   }));
   expect(overflow.sideways, `${name} overflows sideways`).toBeLessThanOrEqual(0);
   expect(overflow.down, `${name} makes the page itself scroll`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+  // Transitions end at once: a line of lyrics just lit up shows lit.
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true, animations: "disabled" });
   // The content scrolls inside the shell: let it grow for once to see the whole screen.
   const tall = await page.addStyleTag({ content: ".shell { height: auto; min-height: 100vh; }" });
-  await page.screenshot({ path: `test-results/screens/${name}-full.png`, fullPage: true });
+  await page.screenshot({
+    path: `test-results/screens/${name}-full.png`,
+    fullPage: true,
+    animations: "disabled",
+  });
   await tall.evaluate((el) => el.parentNode?.removeChild(el));
 }
 
@@ -74,5 +92,62 @@ for (const [name, size] of sizes) {
     await page.getByRole("button", { name: /^Account/ }).click();
     await expect(page.getByRole("menu")).toBeVisible();
     await page.screenshot({ path: `test-results/screens/account-menu-${name}.png` });
+  });
+
+  test(`player screens render at ${name} width`, async ({ page, accounts }) => {
+    test.setTimeout(60_000);
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await accounts.signUp(page, { name: "Screenshot Listener" });
+    const found = await findSongWithSyncedLyrics(page);
+    expect(found, "the demo catalog has a song with synced lyrics").not.toBeNull();
+    const { album, song } = found!;
+
+    await page.goto("/");
+    await expect(page.getByTestId("album-card").first()).toBeVisible();
+    await shoot(page, `library-home-${name}`);
+    await page.goto("/albums");
+    await expect(page.getByTestId("album-card").first()).toBeVisible();
+    await shoot(page, `albums-${name}`);
+
+    await page.goto(`/albums/${album.id}`);
+    await expect(page.getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `album-${name}`);
+    await page.getByRole("button", { name: `Play ${song.title}`, exact: true }).click();
+    await waitForPlayback(page, 0.5);
+    await shoot(page, `album-playing-${name}`);
+    await page
+      .getByTestId("song-row")
+      .first()
+      .getByRole("button", { name: /^More for/ })
+      .click();
+    await expect(page.getByRole("menu")).toBeVisible();
+    await page.screenshot({ path: `test-results/screens/song-menu-${name}.png` });
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("button", { name: "Queue", exact: true }).click();
+    await expect(page.getByRole("complementary", { name: "Queue" })).toBeVisible();
+    await shoot(page, `queue-${name}`);
+    await page.getByRole("button", { name: "Lyrics", exact: true }).click();
+    await expect(page.locator('.lyric-line[aria-current="true"]')).toBeVisible({ timeout: 15_000 });
+    await shoot(page, `lyrics-${name}`);
+    await page.getByRole("button", { name: "Equalizer", exact: true }).click();
+    await page.getByRole("switch", { name: "Use the equalizer" }).check();
+    await page.getByRole("complementary", { name: "Equalizer" }).getByLabel("Preset").selectOption("rock");
+    await shoot(page, `equalizer-${name}`);
+    await page.getByRole("button", { name: "Close equalizer" }).click();
+
+    await page.locator("a.hero-artist").click();
+    await expect(page.getByRole("heading", { name: "Popular" })).toBeVisible();
+    await shoot(page, `artist-${name}`);
+    await page.goto("/artists");
+    await expect(page.getByTestId("artist-card").first()).toBeVisible();
+    await shoot(page, `artists-${name}`);
+
+    // The same screens in the light theme.
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto(`/albums/${album.id}`);
+    await expect(page.getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `album-light-${name}`);
   });
 }

@@ -10,6 +10,10 @@ import { LoginPage } from "./features/auth/login-page";
 import { SignupPage } from "./features/auth/signup-page";
 import { VerifyPage } from "./features/auth/verify-page";
 import { HomePage } from "./features/home/home-page";
+import { AlbumPage } from "./features/library/album-page";
+import { AlbumsPage } from "./features/library/albums-page";
+import { ArtistPage } from "./features/library/artist-page";
+import { ArtistsPage } from "./features/library/artists-page";
 import { NotFoundPage } from "./features/not-found-page";
 import { StatusPage } from "./features/status/status-page";
 import { initSession } from "./lib/auth";
@@ -30,6 +34,10 @@ function App() {
           <Routes>
             <Route element={<Layout />}>
               <Route index element={<HomePage />} />
+              <Route path="albums" element={<AlbumsPage />} />
+              <Route path="albums/:id" element={<AlbumPage />} />
+              <Route path="artists" element={<ArtistsPage />} />
+              <Route path="artists/:id" element={<ArtistPage />} />
               <Route path="status" element={<StatusPage />} />
               <Route
                 path="signup"

@@ -1,28 +1,48 @@
-import { NavLink, Outlet } from "react-router";
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { useAccountTheme } from "../features/account/use-account-theme";
+import { player, usePlayer } from "../features/player/player";
+import { PlayerBar } from "../features/player/player-bar";
+import { PlayerRoot, SidePanel } from "../features/player/player-root";
 import { useSession } from "../lib/auth";
 import { AccountCorner } from "./account-menu";
 import { ConnectionBadge } from "./connection-badge";
-import { NextIcon, PlayIcon, PreviousIcon } from "./icons";
+import { AlbumIcon, ArtistIcon, HomeIcon, ServerIcon } from "./icons";
+import { Toasts } from "./toast";
 
 const nav = [
-  { to: "/", label: "Home", end: true },
-  { to: "/status", label: "Server", end: false },
+  { to: "/", label: "Home", end: true, Icon: HomeIcon },
+  { to: "/albums", label: "Albums", end: false, Icon: AlbumIcon },
+  { to: "/artists", label: "Artists", end: false, Icon: ArtistIcon },
+  { to: "/status", label: "Server", end: false, Icon: ServerIcon },
 ];
 
 export function Layout() {
   useAccountTheme(useSession().status === "signedIn");
+  const panelOpen = usePlayer((s) => s.panel !== null);
+  const contentRef = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+
+  // The content scrolls inside the shell: a new screen starts at its top. Where the side panel
+  // covers the page (narrow windows), going somewhere closes it so the new screen shows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation on purpose
+  useEffect(() => {
+    contentRef.current?.scrollTo({ top: 0 });
+    if (matchMedia("(max-width: 1000px)").matches) player.closePanel();
+  }, [pathname]);
+
   return (
-    <div className="shell">
+    <div className={`shell${panelOpen ? " with-panel" : ""}`}>
       <aside className="sidebar" aria-label="Main navigation">
         <a className="brand" href="/">
           <img src="/favicon.svg" alt="" width={28} height={28} />
           <span>Chorus</span>
         </a>
-        <nav>
-          {nav.map((item) => (
-            <NavLink key={item.to} to={item.to} end={item.end} className="nav-link">
-              {item.label}
+        <nav className="side-nav">
+          {nav.map(({ to, label, end, Icon }) => (
+            <NavLink key={to} to={to} end={end} className="nav-link">
+              <Icon size={20} />
+              {label}
             </NavLink>
           ))}
         </nav>
@@ -31,30 +51,21 @@ export function Layout() {
           <AccountCorner />
         </div>
       </aside>
-      <main className="content">
+      <main className="content" ref={contentRef}>
         <Outlet />
       </main>
-      <section className="player-bar" aria-label="Player">
-        <div className="now-playing">
-          <div className="cover placeholder" aria-hidden="true" />
-          <div>
-            <div className="title">Nothing playing</div>
-            <div className="muted small">Pick a song to start listening</div>
-          </div>
-        </div>
-        <div className="transport" aria-hidden="true">
-          <button type="button" disabled aria-label="Previous">
-            <PreviousIcon />
-          </button>
-          <button type="button" className="play" disabled aria-label="Play">
-            <PlayIcon size={20} />
-          </button>
-          <button type="button" disabled aria-label="Next">
-            <NextIcon />
-          </button>
-        </div>
-        <div className="spacer" />
-      </section>
+      <SidePanel />
+      <PlayerBar />
+      <nav className="tab-bar" aria-label="Sections">
+        {nav.map(({ to, label, end, Icon }) => (
+          <NavLink key={to} to={to} end={end} className="tab-link">
+            <Icon size={22} />
+            <span>{label}</span>
+          </NavLink>
+        ))}
+      </nav>
+      <Toasts />
+      <PlayerRoot />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { FieldNotes, FormAlert, SubmitButton, useFocusFirstInvalid } from "../..
 import { check, noErrors, readError } from "../../lib/errors";
 import { applyTheme } from "../../lib/theme";
 import { trpc } from "../../lib/trpc";
+import { bandLabel, EQ_PRESETS, equalizerPreview, formatDb } from "../player/equalizer";
 import { useSavedFlag } from "./use-saved-flag";
 
 const themes = [
@@ -42,26 +43,6 @@ const languages: [code: string, name: string][] = [
   ["zh", "中文"],
 ];
 
-/** Ten bands, 32 Hz to 16 kHz; "custom" is whatever does not match a preset. */
-export const EQ_PRESETS: Record<string, { label: string; bands: number[] }> = {
-  flat: { label: "Flat", bands: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
-  "bass-boost": { label: "Bass boost", bands: [6, 5, 4, 2, 0, 0, 0, 0, 0, 0] },
-  "treble-boost": { label: "Treble boost", bands: [0, 0, 0, 0, 0, 1, 2, 4, 5, 6] },
-  vocal: { label: "Vocal", bands: [-2, -2, -1, 1, 3, 4, 3, 1, 0, -1] },
-  rock: { label: "Rock", bands: [4, 3, 2, 0, -1, -1, 1, 2, 3, 4] },
-  electronic: { label: "Electronic", bands: [5, 4, 1, 0, -2, 1, 0, 1, 4, 5] },
-  acoustic: { label: "Acoustic", bands: [3, 3, 2, 1, 1, 1, 2, 2, 2, 1] },
-  "late-night": { label: "Late night", bands: [-3, -2, -1, 0, 1, 1, 0, -1, -2, -3] },
-};
-
-export function bandLabel(hz: number): string {
-  return hz >= 1000 ? `${hz / 1000}k` : String(hz);
-}
-
-function formatDb(db: number): string {
-  return db > 0 ? `+${db}` : db < 0 ? `−${-db}` : "0";
-}
-
 /** Only what changed goes to the server (updateSettings takes a partial). */
 function changes(saved: Settings, draft: Settings): Partial<Settings> {
   const out: Record<string, unknown> = {};
@@ -88,6 +69,25 @@ export function PreferencesForm({ saved }: { saved: Settings }) {
   const savedTheme = useRef(saved.theme);
   savedTheme.current = saved.theme;
   useEffect(() => () => applyTheme(savedTheme.current), []);
+
+  // So does the equalizer, in what is playing: the player hears the draft until it is saved or left.
+  const eqDirty = JSON.stringify(draft.equalizer) !== JSON.stringify(saved.equalizer);
+  useEffect(() => equalizerPreview.set(eqDirty ? draft.equalizer : null), [eqDirty, draft.equalizer]);
+  useEffect(() => () => equalizerPreview.set(null), []);
+
+  // The saved settings can change while this screen is open (the player's equalizer panel saves on
+  // its own): settings not touched here follow them, and edits in progress stay.
+  const [base, setBase] = useState(saved);
+  if (base !== saved) {
+    setBase(saved);
+    setDraft((d) => {
+      const next = { ...d };
+      for (const key of Object.keys(saved) as (keyof Settings)[]) {
+        if (JSON.stringify(d[key]) === JSON.stringify(base[key])) Object.assign(next, { [key]: saved[key] });
+      }
+      return next;
+    });
+  }
 
   function set<K extends keyof Settings>(key: K, value: Settings[K]) {
     setDraft((d) => ({ ...d, [key]: value }));

@@ -1,0 +1,157 @@
+import type { AlbumDetail } from "@chorus/contracts";
+import { Link, useParams } from "react-router";
+import { Cover, hue, useImageColor } from "../../components/cover";
+import { PauseIcon, PlayIcon, ShuffleIcon } from "../../components/icons";
+import { MoreButton, useMenu } from "../../components/menu";
+import { EmptyState, ErrorState, isNotFound } from "../../components/states";
+import { trpc } from "../../lib/trpc";
+import { formatTotal, plural } from "../format";
+import { player } from "../player/player";
+import { AlbumCard, TileGrid, useSource } from "./cards";
+import { SongList, SongListSkeleton } from "./song-list";
+
+export function AlbumPage() {
+  const { id = "" } = useParams();
+  const album = trpc.catalog.album.useQuery({ id }, { retry: (count, err) => !isNotFound(err) && count < 1 });
+
+  if (album.isPending) {
+    return (
+      <section className="page wide-page" aria-busy="true">
+        <HeroSkeleton />
+        <SongListSkeleton />
+      </section>
+    );
+  }
+  if (album.isError) {
+    return (
+      <section className="page wide-page">
+        {isNotFound(album.error) ? (
+          <EmptyState title="This album is not here">
+            <p>
+              It may have been removed from this server. <Link to="/albums">Browse all albums</Link>
+            </p>
+          </EmptyState>
+        ) : (
+          <ErrorState
+            title="The album did not load."
+            error={album.error}
+            onRetry={() => void album.refetch()}
+          />
+        )}
+      </section>
+    );
+  }
+  return <AlbumView album={album.data} />;
+}
+
+function AlbumView({ album }: { album: AlbumDetail }) {
+  const source = `album:${album.id}`;
+  const state = useSource(source);
+  const tracks = album.tracks;
+  const menu = useMenu(() => [
+    { label: "Play next", onSelect: () => player.playNext(tracks), disabled: !tracks.length },
+    { label: "Add to queue", onSelect: () => player.addToQueue(tracks), disabled: !tracks.length },
+    ...(album.artist ? [{ label: "Go to artist", to: `/artists/${album.artist.id}` }] : []),
+  ]);
+  const coverColor = useImageColor(album.coverUrl);
+  const tint = album.color ?? coverColor ?? `hsl(${hue(album.id)} 50% 40%)`;
+
+  return (
+    <section className="page wide-page album-page">
+      <header className="hero" style={{ "--tint": tint } as React.CSSProperties}>
+        <Cover src={album.coverUrl} title={album.title} seed={album.id} className="hero-art" eager />
+        <div className="hero-text">
+          <span className="eyebrow">Album</span>
+          <h1 className="hero-title">{album.title}</h1>
+          <p className="hero-meta">
+            {album.artist ? (
+              <Link to={`/artists/${album.artist.id}`} className="hero-artist">
+                {album.artist.name}
+              </Link>
+            ) : (
+              <span className="hero-artist">Various artists</span>
+            )}
+            {album.year ? <span>{album.year}</span> : null}
+            <span>{plural(album.trackCount || tracks.length, "song")}</span>
+            <span data-testid="album-duration">{formatTotal(album.durationMs)}</span>
+          </p>
+        </div>
+      </header>
+
+      <div className="actions-row">
+        <button
+          type="button"
+          className="big-play"
+          aria-label={state.playing ? `Pause ${album.title}` : `Play ${album.title}`}
+          disabled={!tracks.length}
+          onClick={() => (state.active ? player.toggle() : player.playSongs(tracks, 0, { source }))}
+        >
+          {state.playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
+        </button>
+        <button
+          type="button"
+          className="ghost with-icon"
+          aria-label={`Shuffle ${album.title}`}
+          disabled={tracks.length < 2}
+          onClick={() =>
+            player.playSongs(tracks, Math.floor(Math.random() * tracks.length), { shuffle: true, source })
+          }
+        >
+          <ShuffleIcon /> Shuffle
+        </button>
+        <MoreButton label={`More for ${album.title}`} menu={menu} />
+      </div>
+
+      {tracks.length ? (
+        <SongList songs={tracks} variant="album" source={source} label={`Songs on ${album.title}`} />
+      ) : (
+        <EmptyState title="No songs on this album yet" />
+      )}
+
+      {album.description || album.genre ? (
+        <footer className="album-notes muted small">
+          {album.genre ? <p>{album.genre}</p> : null}
+          {album.description ? <p className="album-description">{album.description}</p> : null}
+        </footer>
+      ) : null}
+
+      {album.artist ? (
+        <MoreByArtist artistId={album.artist.id} name={album.artist.name} exclude={album.id} />
+      ) : null}
+    </section>
+  );
+}
+
+function MoreByArtist({ artistId, name, exclude }: { artistId: string; name: string; exclude: string }) {
+  const albums = trpc.catalog.albums.useQuery({ artistId, limit: 12, sort: "year" });
+  const others = albums.data?.items.filter((a) => a.id !== exclude) ?? [];
+  if (others.length === 0) return null;
+  return (
+    <section className="shelf">
+      <div className="shelf-head">
+        <h2>More by {name}</h2>
+        <Link to={`/artists/${artistId}`} className="small">
+          See artist
+        </Link>
+      </div>
+      <TileGrid label={`More by ${name}`}>
+        {others.slice(0, 6).map((a) => (
+          <AlbumCard key={a.id} album={a} />
+        ))}
+      </TileGrid>
+    </section>
+  );
+}
+
+export function HeroSkeleton({ round = false }: { round?: boolean }) {
+  return (
+    <div className="hero skeleton-hero" aria-hidden="true">
+      <span className={`hero-art shimmer${round ? " round" : ""}`} />
+      <div className="hero-text">
+        <span className="shimmer" style={{ width: 60, height: 12 }} />
+        <span className="shimmer" style={{ width: "60%", height: 40 }} />
+        <span className="shimmer" style={{ width: "40%", height: 14 }} />
+      </div>
+    </div>
+  );
+}
