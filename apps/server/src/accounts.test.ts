@@ -1,51 +1,22 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { readOutbox } from "@chorus/mail";
-import {
-  createTestDatabase,
-  deleteRedisKeys,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueRedisPrefix,
-} from "@chorus/test-utils";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "./app.js";
-import { openServices, type Services } from "./backends.js";
-import { loadConfig } from "./env.js";
+import type { Services } from "./backends.js";
+import { startTestServer, type TestServer } from "./test-server.js";
 
-let database: TestDatabase;
-const redisPrefix = uniqueRedisPrefix("accounts");
+let server: TestServer;
 let services: Services;
-let app: FastifyInstance;
 let dataDir: string;
 let base: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase("accounts_http");
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "chorus-accounts-"));
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl,
-    REDIS_PREFIX: redisPrefix,
-    DATA_DIR: dataDir,
-    NODE_ENV: "test",
-  });
-  services = await openServices(config);
-  app = await buildApp({ config, services, logger: false });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === "string") throw new Error("no address");
-  base = `http://127.0.0.1:${address.port}`;
+  server = await startTestServer("accounts_http", { listen: true });
+  ({ services, dataDir, baseUrl: base } = server);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await services?.close();
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-  await deleteRedisKeys(redisPrefix);
+  await server?.close();
 });
 
 /** One tRPC mutation over plain HTTP, as a browser's fetch would make it. */

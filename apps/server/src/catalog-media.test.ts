@@ -1,51 +1,27 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { mp3File } from "@chorus/library/fixtures";
 import { readOutbox } from "@chorus/mail";
-import {
-  createTestDatabase,
-  deleteRedisKeys,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueRedisPrefix,
-} from "@chorus/test-utils";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "./app.js";
-import { openServices, type Services } from "./backends.js";
+import type { Services } from "./backends.js";
 import { seedDemoCatalog } from "./demo.js";
-import { loadConfig } from "./env.js";
+import { startTestServer, type TestServer } from "./test-server.js";
 
-let database: TestDatabase;
+let server: TestServer;
 let services: Services;
 let app: FastifyInstance;
 let dataDir: string;
-const redisPrefix = uniqueRedisPrefix("catalog_media");
 
 beforeAll(async () => {
-  database = await createTestDatabase("catalog_media");
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "chorus-catalog-"));
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl,
-    REDIS_PREFIX: redisPrefix,
-    DATA_DIR: dataDir,
-    NODE_ENV: "test",
-  });
-  services = await openServices(config);
-  app = await buildApp({ config, services, logger: false });
+  server = await startTestServer("catalog_media", { listen: false });
+  ({ services, app, dataDir } = server);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await services?.close();
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-  await deleteRedisKeys(redisPrefix);
+  await server?.close();
 });
 
 const trpc = async (name: string, input: unknown, token?: string) => {
@@ -179,7 +155,7 @@ describe.runIf(existsSync(cli))("pnpm chorus import", () => {
     const run = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [cli, "import", folder], {
-          env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url, DATA_DIR: dataDir },
+          env: { PATH: process.env.PATH ?? "", DATABASE_URL: server.databaseUrl, DATA_DIR: dataDir },
         });
         let out = "";
         child.stdout.on("data", (d) => {

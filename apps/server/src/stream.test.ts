@@ -1,45 +1,26 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { streamUrl } from "@chorus/api";
-import {
-  createTestDatabase,
-  deleteRedisKeys,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueRedisPrefix,
-} from "@chorus/test-utils";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "./app.js";
-import { openServices, type Services } from "./backends.js";
-import { loadConfig } from "./env.js";
+import type { Services } from "./backends.js";
 import { parseRange } from "./plugins/stream.js";
+import { startTestServer, type TestServer } from "./test-server.js";
 
-let database: TestDatabase;
+let server: TestServer;
 let services: Services;
 let app: FastifyInstance;
 let dataDir: string;
-const redisPrefix = uniqueRedisPrefix("stream");
 const audio = randomBytes(10_000);
 const songs: Record<string, string> = {};
 
 beforeAll(async () => {
-  database = await createTestDatabase("stream");
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "chorus-stream-"));
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl,
-    REDIS_PREFIX: redisPrefix,
-    DATA_DIR: dataDir,
-    NODE_ENV: "test",
-  });
-  services = await openServices(config);
-  app = await buildApp({ config, services, logger: false });
+  server = await startTestServer("stream", { listen: false });
+  ({ services, app, dataDir } = server);
 
   const library = path.join(dataDir, "library");
-  await import("node:fs/promises").then((fs) => fs.mkdir(library, { recursive: true }));
+  await mkdir(library, { recursive: true });
   await writeFile(path.join(library, "song.mp3"), audio);
   await writeFile(path.join(dataDir, "outside.txt"), "secret");
   await symlink(path.join(dataDir, "outside.txt"), path.join(library, "link.mp3"));
@@ -61,11 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await services?.close();
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-  await deleteRedisKeys(redisPrefix);
+  await server?.close();
 });
 
 const url = (name: string) => streamUrl(services.secrets, songs[name]!);

@@ -71,7 +71,7 @@ export async function mediaRoutes(
       });
     }
     const file = await req.file({ limits: { fileSize: SONG_UPLOAD_MAX_BYTES } });
-    if (!file || file.fieldname !== "file") {
+    if (file?.fieldname !== "file") {
       return reply.code(400).send({ error: "Bad Request", message: "Send the audio in a field named file." });
     }
     const dir = path.join(opts.dataDir, "uploads");
