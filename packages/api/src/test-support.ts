@@ -8,10 +8,12 @@ import { createDb, type Db, migrateToLatest } from "@chorus/db";
 import { createSmtpMailer } from "@chorus/mail";
 import { createLocalMediaStore } from "@chorus/media";
 import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueRedisPrefix } from "@chorus/test-utils";
+import { TRPCError } from "@trpc/server";
 import { SMTPServer } from "smtp-server";
 import { type ApiDeps, createContextInner, memoryCookies, silentLog } from "./context.js";
 import { hashPassword } from "./modules/auth/passwords.js";
 import { createCaller } from "./root.js";
+import { describeError } from "./trpc.js";
 
 export interface ReceivedMail {
   to: string;
@@ -169,4 +171,15 @@ export async function createApiTestEnv(
       await rm(mediaDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The TRPCError a call throws (it must throw), with the message worded as the HTTP API words it. */
+export async function failure(call: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCError) return Object.assign(error, { message: describeError(error) });
+    throw error;
+  }
+  throw new Error("expected the call to fail");
 }

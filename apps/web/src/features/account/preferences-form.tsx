@@ -1,16 +1,11 @@
-import {
-  CROSSFADE_MAX_SECONDS,
-  EQ_BANDS_HZ,
-  EQ_LIMIT_DB,
-  type Settings,
-  UpdateSettingsInput,
-} from "@chorus/contracts";
+import { CROSSFADE_MAX_SECONDS, type Settings, UpdateSettingsInput } from "@chorus/contracts";
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { FieldNotes, FormAlert, SubmitButton, useFocusFirstInvalid } from "../../components/form";
 import { check, noErrors, readError } from "../../lib/errors";
 import { applyTheme } from "../../lib/theme";
 import { trpc } from "../../lib/trpc";
-import { bandLabel, EQ_PRESETS, equalizerPreview, formatDb } from "../player/equalizer";
+import { EQ_PRESETS, equalizerPreview, withBand } from "../player/equalizer";
+import { EqualizerBands } from "../player/equalizer-bands";
 import { useSavedFlag } from "./use-saved-flag";
 
 const themes = [
@@ -248,41 +243,7 @@ export function PreferencesForm({ saved }: { saved: Settings }) {
             </div>
           )}
         </Setting>
-        <fieldset className={`eq${eq.enabled ? "" : " off"}`}>
-          <legend className="visually-hidden">Equalizer bands</legend>
-          <div className="eq-scale" aria-hidden="true">
-            <span>+{EQ_LIMIT_DB}</span>
-            <span>0</span>
-            <span>−{EQ_LIMIT_DB}</span>
-          </div>
-          {EQ_BANDS_HZ.map((hz, i) => {
-            const db = eq.bands[i] ?? 0;
-            return (
-              <label key={hz} className="eq-band">
-                <span className="eq-value">{formatDb(db)}</span>
-                <input
-                  type="range"
-                  className="vertical"
-                  min={-EQ_LIMIT_DB}
-                  max={EQ_LIMIT_DB}
-                  step={1}
-                  value={db}
-                  disabled={!eq.enabled}
-                  aria-label={`${bandLabel(hz)}Hz`}
-                  aria-valuetext={`${formatDb(db)} dB`}
-                  onChange={(e) => {
-                    const bands = eq.bands.map((b, j) => (j === i ? Number(e.target.value) : b));
-                    const match = Object.entries(EQ_PRESETS).find(([, p]) =>
-                      p.bands.every((b, j) => b === bands[j]),
-                    );
-                    set("equalizer", { ...eq, bands, preset: match?.[0] ?? "custom" });
-                  }}
-                />
-                <span className="eq-hz">{bandLabel(hz)}</span>
-              </label>
-            );
-          })}
-        </fieldset>
+        <EqualizerBands eq={eq} onBand={(i, db) => set("equalizer", withBand(eq, i, db))} />
       </fieldset>
 
       <fieldset className="card settings-section">

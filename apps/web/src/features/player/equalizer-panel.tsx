@@ -1,17 +1,16 @@
-import { EQ_BANDS_HZ, EQ_LIMIT_DB, type Equalizer } from "@chorus/contracts";
+import type { Equalizer } from "@chorus/contracts";
 import { useId, useState } from "react";
 import { Link, useLocation } from "react-router";
 import { withNext } from "../auth/gates";
 import {
-  bandLabel,
   EQ_PRESETS,
   type EqualizerControl,
-  formatDb,
   presetFor,
   useEqualizer,
   withBand,
   withPreset,
 } from "./equalizer";
+import { EqualizerBands } from "./equalizer-bands";
 import { PanelFrame } from "./queue-panel";
 
 export function EqualizerPanel() {
@@ -86,33 +85,7 @@ function EqualizerControls({ control }: { control: EqualizerControl }) {
           </select>
         </div>
       </div>
-      <fieldset className={`eq compact${eq.enabled ? "" : " off"}`}>
-        <legend className="visually-hidden">Equalizer bands</legend>
-        {EQ_BANDS_HZ.map((hz, i) => {
-          const db = eq.bands[i] ?? 0;
-          return (
-            <label key={hz} className="eq-band">
-              <span className="eq-value">{formatDb(db)}</span>
-              <input
-                type="range"
-                className="vertical"
-                min={-EQ_LIMIT_DB}
-                max={EQ_LIMIT_DB}
-                step={1}
-                value={db}
-                disabled={!eq.enabled}
-                aria-label={`${bandLabel(hz)}Hz`}
-                aria-valuetext={`${formatDb(db)} dB`}
-                onChange={(e) => {
-                  const db = Number(e.target.value);
-                  set((current) => withBand(current, i, db));
-                }}
-              />
-              <span className="eq-hz">{bandLabel(hz)}</span>
-            </label>
-          );
-        })}
-      </fieldset>
+      <EqualizerBands eq={eq} compact onBand={(i, db) => set((current) => withBand(current, i, db))} />
       <div className="eq-foot">
         <button
           type="button"

@@ -1,10 +1,8 @@
-import { TRPCError } from "@trpc/server";
 import bcrypt from "bcryptjs";
 import { SignJWT } from "jose";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTestEnv, createApiTestEnv } from "../../test-support.js";
-import { describeError } from "../../trpc.js";
+import { type ApiTestEnv, createApiTestEnv, failure } from "../../test-support.js";
 import { REFRESH_COOKIE } from "./tokens.js";
 
 let env: ApiTestEnv;
@@ -18,18 +16,6 @@ afterAll(async () => {
 let n = 0;
 const email = (tag: string) => `${tag}-${Date.now()}-${n++}@example.com`;
 const PASSWORD = "correct horse battery staple";
-
-/** The error a call throws (it must throw). */
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await call;
-  } catch (error) {
-    // The message as the HTTP API words it (input errors in plain language).
-    if (error instanceof TRPCError) return Object.assign(error, { message: describeError(error) });
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function signUpAndVerify(address: string) {
   const client = env.client();

@@ -1,7 +1,5 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTestEnv, createApiTestEnv, type TestClient } from "../../test-support.js";
-import { describeError } from "../../trpc.js";
+import { type ApiTestEnv, createApiTestEnv, failure, type TestClient } from "../../test-support.js";
 import { checkStreamSignature } from "./stream-urls.js";
 
 let env: ApiTestEnv;
@@ -16,16 +14,6 @@ const ids: {
   songs: {},
 };
 let queries = 0;
-
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError) return Object.assign(error, { message: describeError(error) });
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 beforeAll(async () => {
   env = await createApiTestEnv("catalog", { onQuery: () => queries++ });

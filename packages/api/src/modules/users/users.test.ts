@@ -1,8 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTestEnv, createApiTestEnv, type TestClient } from "../../test-support.js";
-import { describeError } from "../../trpc.js";
+import { type ApiTestEnv, createApiTestEnv, failure, type TestClient } from "../../test-support.js";
 import { setAvatar } from "./users.service.js";
 
 let env: ApiTestEnv;
@@ -16,16 +14,6 @@ afterAll(async () => {
 let n = 0;
 const PASSWORD = "a long and unusual passphrase";
 const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(64, 1)]);
-
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError) return Object.assign(error, { message: describeError(error) });
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function signedIn(name: string): Promise<TestClient & { id: string; email: string }> {
   const email = `${name}-${Date.now()}-${n++}@example.com`;
