@@ -1,11 +1,10 @@
 import path from "node:path";
 import {
   type Cache,
-  createMemoryCache,
+  createCache,
   createMemoryEventBus,
   createMemoryRateLimiter,
   createRedis,
-  createRedisCache,
   createRedisEventBus,
   createRedisRateLimiter,
   type EventBus,
@@ -94,21 +93,21 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
         );
       });
       const prefix = config.redisPrefix;
-      cache = createRedisCache(redis, {
-        prefix,
-        onError: (err) => log.warn({ err }, "redis cache error: treated as a miss"),
-      });
+      cache = createCache({ redis, prefix, log });
       bus = createRedisEventBus(redis, { prefix });
       limiter = createRedisRateLimiter(redis, {
         prefix,
         onError: (err) => log.warn({ err }, "redis rate limiter error: counting in this process"),
       });
     } else {
-      cache = createMemoryCache();
+      cache = createCache({ log });
       bus = createMemoryEventBus();
       limiter = createMemoryRateLimiter();
     }
-    closers.push(() => bus.close());
+    closers.push(
+      () => cache.close(),
+      () => bus.close(),
+    );
 
     const secrets = await loadSecrets(config, log);
     const media = config.cloudinaryUrl

@@ -5,6 +5,7 @@ import { buildApp } from "./app.js";
 import { openServices } from "./backends.js";
 import { seedDemoCatalog } from "./demo.js";
 import { ConfigError, loadConfig } from "./env.js";
+import { startJobs } from "./jobs.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   log.info({ dataDir: config.dataDir }, `starting Chorus ${version}`);
   const services = await openServices(config, log);
   const app = await buildApp({ config, services, version, logger: log });
+  const stopJobs = startJobs(services, log);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     const cut = setTimeout(() => app.server.closeAllConnections(), 3_000);
     cut.unref();
     try {
+      stopJobs();
       await app.close();
       await services.close();
       log.info("stopped cleanly");

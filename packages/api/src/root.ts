@@ -2,7 +2,11 @@
 import type {} from "@trpc/server/unstable-core-do-not-import";
 import { authRouter } from "./modules/auth/auth.router.js";
 import { catalogRouter } from "./modules/catalog/catalog.router.js";
+import { discoverRouter } from "./modules/discover/discover.router.js";
+import { libraryRouter } from "./modules/library/library.router.js";
 import { lyricsRouter } from "./modules/lyrics/lyrics.router.js";
+import { playerRouter } from "./modules/player/player.router.js";
+import { playlistRouter } from "./modules/playlists/playlists.router.js";
 import { systemRouter } from "./modules/system/system.router.js";
 import { userRouter } from "./modules/users/users.router.js";
 import { createCallerFactory, router } from "./trpc.js";
@@ -10,7 +14,11 @@ import { createCallerFactory, router } from "./trpc.js";
 export const appRouter = router({
   auth: authRouter,
   catalog: catalogRouter,
+  discover: discoverRouter,
+  library: libraryRouter,
   lyrics: lyricsRouter,
+  player: playerRouter,
+  playlist: playlistRouter,
   system: systemRouter,
   user: userRouter,
 });

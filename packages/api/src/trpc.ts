@@ -62,5 +62,20 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: claims } });
 });
 
+/**
+ * A public procedure that also knows who is asking when a token comes along (a public playlist
+ * answers everyone; its owner sees edit controls). A token that is sent but invalid is still refused,
+ * so the client refreshes it instead of silently seeing less.
+ */
+export const viewerProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (!ctx.accessToken) return next({ ctx: { ...ctx, user: null } });
+  const claims = await verifyAccessToken(ctx.secrets, ctx.accessToken);
+  if (!claims) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has expired: sign in again." });
+  }
+  return next({ ctx: { ...ctx, user: claims } });
+});
+
 export type { Context };
+export type ViewerContext = Context & { user: { id: string; role: "user" | "admin" } | null };
 export type ProtectedContext = Context & { user: { id: string; role: "user" | "admin" } };

@@ -1,7 +1,13 @@
 export {
   type Cache,
+  type CacheLog,
+  type CacheOptions,
+  type CacheStats,
+  createCache,
   createMemoryCache,
   createRedisCache,
+  type GetOrSetOptions,
+  getOrSet,
   type MemoryCacheOptions,
   type RedisCacheOptions,
 } from "./cache.js";
@@ -12,7 +18,7 @@ export {
   type RedisEventBusOptions,
   type Unsubscribe,
 } from "./event-bus.js";
-export { bumpTags, getOrSet, TTL, taggedKey } from "./get-or-set.js";
+export { keys, TTL, tags } from "./keys.js";
 export {
   createMemoryRateLimiter,
   createRedisRateLimiter,

@@ -1,4 +1,5 @@
 export { createDb, type Db, type DbConfig } from "./create-db.js";
+export { ensurePlaysPartitions, type RefreshResult, refreshPopularSongs } from "./maintenance.js";
 export {
   type MigrationReport,
   migrateDown,

@@ -192,6 +192,87 @@ export interface Database {
   email_codes: EmailCodesTable;
   lyrics: LyricsTable;
   catalog_state: CatalogStateTable;
+  song_likes: SongLikesTable;
+  album_likes: AlbumLikesTable;
+  playlists: PlaylistsTable;
+  playlist_collaborators: PlaylistCollaboratorsTable;
+  playlist_items: PlaylistItemsTable;
+  plays: PlaysTable;
+  popular_songs: PopularSongsView;
+  view_refreshes: ViewRefreshesTable;
+}
+
+export interface SongLikesTable {
+  user_id: string;
+  song_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AlbumLikesTable {
+  user_id: string;
+  album_id: string;
+  created_at: CreatedAt;
+}
+
+export interface PlaylistsTable {
+  id: Generated<string>;
+  owner_id: string;
+  name: string;
+  description: string | null;
+  is_public: Generated<boolean>;
+  /** When true, invited collaborators may add, remove and reorder items (never delete the playlist). */
+  collaborative: Generated<boolean>;
+  /** A banner URL carried over from the old app. */
+  cover_url: string | null;
+  /** Kept by triggers on playlist_items. */
+  song_count: ColumnType<number, never, never>;
+  duration_ms: ColumnType<string, never, never>;
+  copied_from: string | null;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PlaylistCollaboratorsTable {
+  playlist_id: string;
+  user_id: string;
+  added_at: CreatedAt;
+}
+
+export interface PlaylistItemsTable {
+  id: Generated<string>;
+  playlist_id: string;
+  song_id: string;
+  /** 0-based and dense within a playlist (a trigger renumbers after deletes). */
+  position: number;
+  added_by: string | null;
+  added_at: CreatedAt;
+}
+
+/** Partitioned by month of played_at (UTC); see ensurePlaysPartitions. */
+export interface PlaysTable {
+  id: Generated<string>;
+  user_id: string;
+  song_id: string;
+  played_ms: number;
+  skipped: Generated<boolean>;
+  context_type: string | null;
+  context_id: string | null;
+  played_at: CreatedAt;
+  legacy_id: string | null;
+}
+
+/** Materialized view: non-skipped plays and listeners per song over the last 30 days. */
+export interface PopularSongsView {
+  song_id: string;
+  plays: ColumnType<number, never, never>;
+  listeners: ColumnType<number, never, never>;
+  last_played_at: ColumnType<Date, never, never>;
+}
+
+export interface ViewRefreshesTable {
+  name: string;
+  refreshed_at: Timestamp;
 }
 
 /** A single row whose revision moves on every catalog change (triggers). */
@@ -214,3 +295,6 @@ export type SongArtist = Selectable<SongArtistsTable>;
 export type RefreshToken = Selectable<RefreshTokensTable>;
 export type EmailCode = Selectable<EmailCodesTable>;
 export type LyricsRow = Selectable<LyricsTable>;
+export type Playlist = Selectable<PlaylistsTable>;
+export type PlaylistItem = Selectable<PlaylistItemsTable>;
+export type Play = Selectable<PlaysTable>;

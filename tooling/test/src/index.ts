@@ -1,3 +1,3 @@
 export { createTestDatabase, type TestDatabase } from "./database.js";
-export { deleteRedisKeys, uniqueRedisPrefix } from "./redis.js";
+export { deleteRedisKeys, type RedisServer, startRedisServer, uniqueRedisPrefix } from "./redis.js";
 export { assertServicesUp, testDatabaseUrl, testRedisUrl } from "./services.js";

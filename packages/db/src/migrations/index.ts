@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as core from "./2026-11-25-001-core.js";
 import * as accounts from "./2026-11-25-002-accounts.js";
 import * as catalog from "./2026-11-25-003-catalog.js";
+import * as library from "./2026-11-25-004-library.js";
 
 /**
  * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25-001-core": core,
   "2026-11-25-002-accounts": accounts,
   "2026-11-25-003-catalog": catalog,
+  "2026-11-25-004-library": library,
 };

@@ -63,3 +63,17 @@ export function alreadyRegisteredMail(to: string): Mail {
     html: layout("You already have an account", paragraphs),
   };
 }
+
+/** Sent to someone invited to edit a playlist. */
+export function playlistInviteMail(to: string, inviter: string, playlist: string): Mail {
+  const paragraphs = [
+    `${inviter} invited you to collaborate on the playlist "${playlist}".`,
+    "You can now add songs to it, remove them and change their order. Find it under Playlists in Chorus.",
+  ];
+  return {
+    to,
+    subject: `${inviter} shared the playlist "${playlist}" with you`,
+    text: `${paragraphs.join("\n\n")}\n`,
+    html: layout("You were invited to a playlist", paragraphs),
+  };
+}

@@ -80,6 +80,11 @@ export async function catalogRevision(db: Db): Promise<string> {
   return pending;
 }
 
+/** A cache key that retires with the catalog: for views (playlists, likes, history) that embed songs. */
+export async function catalogKey(ctx: Context, key: string): Promise<string> {
+  return `${key}:r${await catalogRevision(ctx.db)}`;
+}
+
 async function cached<T>(ctx: Context, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
   const revision = await catalogRevision(ctx.db);
   return getOrSet(ctx.cache, `cat:r${revision}:${key}`, ttl, load);
@@ -220,10 +225,24 @@ export async function getSong(ctx: Context, id: string): Promise<Song> {
   return withStreamUrl(ctx, song);
 }
 
-export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]> {
+/** Songs by id, shaped (without stream URLs), for lists that hold song ids: playlists, history, likes. */
+export async function loadSongs(ctx: Context, ids: readonly string[]): Promise<Map<string, CachedSong>> {
   const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
   const rows = await songsQuery(ctx.db).where("songs.id", "in", unique).execute();
-  const byId = new Map((await shapeSongs(ctx, rows)).map((s) => [s.id, s]));
+  return new Map((await shapeSongs(ctx, rows)).map((s) => [s.id, s]));
+}
+
+/** Albums by id, shaped, for lists that hold album ids. */
+export async function loadAlbums(ctx: Context, ids: readonly string[]): Promise<Map<string, AlbumSummary>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await albumsQuery(ctx.db).where("albums.id", "in", unique).execute();
+  return new Map((await shapeAlbums(ctx, rows)).map((a) => [a.id, a]));
+}
+
+export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]> {
+  const byId = await loadSongs(ctx, ids);
   return ids.flatMap((id) => {
     const song = byId.get(id);
     return song ? [withStreamUrl(ctx, song)] : [];

@@ -8,14 +8,14 @@ import { protectedProcedure, router } from "../../trpc.js";
 import * as users from "./users.service.js";
 
 export const userRouter = router({
-  me: protectedProcedure.query(({ ctx }) => users.getMe(ctx.db, ctx.user.id)),
+  me: protectedProcedure.query(({ ctx }) => users.getMe(ctx, ctx.user.id)),
   updateProfile: protectedProcedure
     .input(UpdateProfileInput)
-    .mutation(({ ctx, input }) => users.updateProfile(ctx.db, ctx.user.id, input)),
-  settings: protectedProcedure.query(({ ctx }) => users.getSettings(ctx.db, ctx.user.id)),
+    .mutation(({ ctx, input }) => users.updateProfile(ctx, ctx.user.id, input)),
+  settings: protectedProcedure.query(({ ctx }) => users.getSettings(ctx, ctx.user.id)),
   updateSettings: protectedProcedure
     .input(UpdateSettingsInput)
-    .mutation(({ ctx, input }) => users.updateSettings(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => users.updateSettings(ctx, ctx.user.id, input)),
   changePassword: protectedProcedure
     .input(ChangePasswordInput)
     .mutation(({ ctx, input }) => users.changePassword(ctx, ctx.user.id, input)),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { getOrSet, keys, TTL } from "@chorus/cache";
 import {
   type AuthResult,
   AVATAR_MAX_BYTES,
@@ -27,11 +28,22 @@ async function loadUser(db: Db, userId: string) {
   return user;
 }
 
-export async function getMe(db: Db, userId: string): Promise<Me> {
-  return toMe(await loadUser(db, userId));
+type Deps = Pick<ApiDeps, "db" | "cache">;
+
+/** Read on every page load: cached, and retired by each change below (on every instance). */
+export function getMe({ db, cache }: Deps, userId: string): Promise<Me> {
+  return getOrSet(cache, keys.user(userId), TTL.user, async () => toMe(await loadUser(db, userId)));
 }
 
-export async function updateProfile(db: Db, userId: string, input: UpdateProfileInput): Promise<Me> {
+async function forgetUser(cache: Deps["cache"], userId: string): Promise<void> {
+  await cache.delete(keys.user(userId), keys.settings(userId));
+}
+
+export async function updateProfile(
+  { db, cache }: Deps,
+  userId: string,
+  input: UpdateProfileInput,
+): Promise<Me> {
   const user = await db
     .updateTable("users")
     .set({
@@ -43,6 +55,7 @@ export async function updateProfile(db: Db, userId: string, input: UpdateProfile
     .returningAll()
     .executeTakeFirst();
   if (!user) throw notFound("Your account");
+  await forgetUser(cache, userId);
   return toMe(user);
 }
 
@@ -59,7 +72,11 @@ function toSettings(row: UserSettings): Settings {
   };
 }
 
-export async function getSettings(db: Db, userId: string): Promise<Settings> {
+export function getSettings({ db, cache }: Deps, userId: string): Promise<Settings> {
+  return getOrSet(cache, keys.settings(userId), TTL.settings, () => loadSettings(db, userId));
+}
+
+async function loadSettings(db: Db, userId: string): Promise<Settings> {
   let row = await db.selectFrom("user_settings").selectAll().where("user_id", "=", userId).executeTakeFirst();
   if (!row) {
     // Accounts made before settings existed (or imported without them) get the defaults on first read.
@@ -78,8 +95,12 @@ export async function getSettings(db: Db, userId: string): Promise<Settings> {
   return toSettings(row);
 }
 
-export async function updateSettings(db: Db, userId: string, input: UpdateSettingsInput): Promise<Settings> {
-  await getSettings(db, userId);
+export async function updateSettings(
+  { db, cache }: Deps,
+  userId: string,
+  input: UpdateSettingsInput,
+): Promise<Settings> {
+  await loadSettings(db, userId);
   const row = await db
     .updateTable("user_settings")
     .set({
@@ -99,6 +120,7 @@ export async function updateSettings(db: Db, userId: string, input: UpdateSettin
     .where("user_id", "=", userId)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await forgetUser(cache, userId);
   return toSettings(row);
 }
 
@@ -171,6 +193,7 @@ export async function deleteAccount(
   );
   for (const key of keys) await ctx.media.delete(key);
   await ctx.db.deleteFrom("users").where("id", "=", userId).execute();
+  await forgetUser(ctx.cache, userId);
   ctx.cookies.clear(REFRESH_COOKIE, REFRESH_COOKIE_PATH);
   ctx.log.info({ userId, mediaDeleted: keys.length }, "account deleted");
   return { ok: true };
@@ -209,6 +232,7 @@ export async function setAvatar(deps: ApiDeps, userId: string, data: Buffer): Pr
     await deps.media.delete(key);
     throw error;
   }
+  await forgetUser(deps.cache, userId);
   if (user.avatar_key) await deps.media.delete(user.avatar_key);
   return { avatarUrl: `/media/images/${key}` };
 }
@@ -220,6 +244,7 @@ export async function removeAvatar(deps: ApiDeps, userId: string): Promise<{ ava
     .set({ avatar_key: null, avatar_url: null, updated_at: new Date() })
     .where("id", "=", userId)
     .execute();
+  await forgetUser(deps.cache, userId);
   if (user.avatar_key) await deps.media.delete(user.avatar_key);
   return { avatarUrl: null };
 }

@@ -1,0 +1,29 @@
+import { refreshPopular } from "@chorus/api";
+import { ensurePlaysPartitions } from "@chorus/db";
+import type { Log, Services } from "./backends.js";
+
+export const POPULAR_REFRESH_MS = 5 * 60_000;
+const PARTITIONS_EVERY_MS = 12 * 3_600_000;
+
+/**
+ * Background upkeep every instance runs: the popular chart refreshed every 5 minutes (the database
+ * makes sure only one instance does each refresh) and next months' play partitions made ahead of time.
+ * Returns a stop function.
+ */
+export function startJobs(services: Pick<Services, "db" | "cache">, log: Log): () => void {
+  const run = (name: string, job: () => Promise<unknown>) => () => {
+    job().catch((err: unknown) => log.warn({ err, job: name }, "background job failed: will try again"));
+  };
+  const refresh = run("refresh popular songs", async () => {
+    const result = await refreshPopular(services, POPULAR_REFRESH_MS - 30_000);
+    if (result.refreshed) log.debug({ at: result.refreshedAt }, "popular songs refreshed");
+  });
+  const partitions = run("plays partitions", () => ensurePlaysPartitions(services.db));
+  partitions();
+  refresh();
+  const timers = [setInterval(refresh, POPULAR_REFRESH_MS), setInterval(partitions, PARTITIONS_EVERY_MS)];
+  for (const t of timers) t.unref();
+  return () => {
+    for (const t of timers) clearInterval(t);
+  };
+}
