@@ -62,6 +62,8 @@ export const tags = {
   /** Everything about one user: their likes, their list of playlists. */
   user: (userId: string) => `user:${userId}`,
   userHistory: (userId: string) => `history:${userId}`,
+  /** The account itself: profile and settings. */
+  account: (userId: string) => `account:${userId}`,
   publicPlaylists: () => "playlists:public",
   /** The popular-songs view, retired when it is recomputed. */
   popular: () => "popular",

@@ -48,9 +48,10 @@ export async function recordPlay(ctx: ProtectedContext, input: RecordPlayInput):
       message: `playedAt is more than ${LATE_PLAY_DAYS} days ago: plays that old are no longer recorded.`,
     });
   }
-  // Generous for a person (a song every 2 s), tight enough that a script cannot stuff the charts.
+  // Generous for a person (a song a second, or an offline phone catching up), tight enough that a
+  // script cannot stuff the charts.
   await enforceLimits(ctx, [
-    { key: `play:${ctx.user.id}`, limit: 30, windowSeconds: 60, what: "Too many plays reported" },
+    { key: `play:${ctx.user.id}`, limit: 60, windowSeconds: 60, what: "Too many plays reported" },
   ]);
 
   const [song, settings] = await Promise.all([

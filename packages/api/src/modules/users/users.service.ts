@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { getOrSet, keys, TTL } from "@chorus/cache";
+import { getOrSet, keys, TTL, tags } from "@chorus/cache";
 import {
   type AuthResult,
   AVATAR_MAX_BYTES,
@@ -32,11 +32,14 @@ type Deps = Pick<ApiDeps, "db" | "cache">;
 
 /** Read on every page load: cached, and retired by each change below (on every instance). */
 export function getMe({ db, cache }: Deps, userId: string): Promise<Me> {
-  return getOrSet(cache, keys.user(userId), TTL.user, async () => toMe(await loadUser(db, userId)));
+  return getOrSet(cache, keys.user(userId), TTL.user, async () => toMe(await loadUser(db, userId)), {
+    tags: [tags.account(userId)],
+  });
 }
 
 async function forgetUser(cache: Deps["cache"], userId: string): Promise<void> {
-  await cache.delete(keys.user(userId), keys.settings(userId));
+  // A tag, not a key: a load racing this change on another instance cannot store the old row back.
+  await cache.invalidateTags(tags.account(userId));
 }
 
 export async function updateProfile(
@@ -73,7 +76,9 @@ function toSettings(row: UserSettings): Settings {
 }
 
 export function getSettings({ db, cache }: Deps, userId: string): Promise<Settings> {
-  return getOrSet(cache, keys.settings(userId), TTL.settings, () => loadSettings(db, userId));
+  return getOrSet(cache, keys.settings(userId), TTL.settings, () => loadSettings(db, userId), {
+    tags: [tags.account(userId)],
+  });
 }
 
 async function loadSettings(db: Db, userId: string): Promise<Settings> {
