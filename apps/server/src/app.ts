@@ -17,6 +17,7 @@ import type { Services } from "./backends.js";
 import type { Config } from "./env.js";
 import { bearerToken } from "./plugins/auth.js";
 import { mediaRoutes } from "./plugins/media.js";
+import { registerMetrics } from "./plugins/metrics.js";
 import { streamRoutes } from "./plugins/stream.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
@@ -54,6 +55,8 @@ export async function buildApp({
     },
     trustProxy: config.trustProxy as FastifyServerOptions["trustProxy"],
   });
+  // First: its onResponse hook reaches only the routes added after it.
+  registerMetrics(app, { cache: services.cache, version });
 
   const deps: ApiDeps = {
     db: services.db,
