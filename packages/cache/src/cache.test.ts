@@ -87,6 +87,31 @@ describe.each(["memory", "redis"] as const)("%s cache", (kind) => {
     expect(await cache.get("song")).toBeUndefined();
   });
 
+  it("reads and writes many entries at once, in order, hits and misses mixed", async () => {
+    const cache = make(kind);
+    const at = new Date("2024-03-01T10:00:00Z");
+    await cache.setMany(
+      [
+        ["m:1", { n: 1, at }],
+        ["m:3", { n: 3 }],
+        ["m:skip", undefined],
+      ],
+      60,
+    );
+    expect(await cache.getMany(["m:1", "m:2", "m:3", "m:skip"])).toEqual([
+      { n: 1, at },
+      undefined,
+      { n: 3 },
+      undefined,
+    ]);
+    if (kind === "redis") {
+      // From Redis too, not only this process: a second instance reads them with one MGET.
+      const other = make(kind);
+      expect(await other.getMany(["m:3", "m:1"])).toEqual([{ n: 3 }, { n: 1, at }]);
+      expect(other.stats()).toMatchObject({ redisHits: 2, misses: 0 });
+    }
+  });
+
   it("forgets an entry when its TTL runs out", async () => {
     const cache = make(kind);
     await cache.set("short", "x", 0.2);

@@ -55,6 +55,9 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   /** `undefined` is never cached. */
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /** Several untagged entries in one go: the LRU first, then one MGET for the rest. */
+  getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
+  setMany(entries: readonly (readonly [string, unknown])[], ttlSeconds: number): Promise<void>;
   getOrSet<T>(key: string, ttlSeconds: number, load: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
   /** Drops untagged entries on every instance; tagged entries go through their tags. */
   delete(...keys: string[]): Promise<void>;
@@ -322,6 +325,50 @@ export function createCache(options: CacheOptions = {}): Cache {
     return undefined;
   }
 
+  async function lookupMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    const found: (T | undefined)[] = new Array(keys.length).fill(undefined);
+    const missing: number[] = [];
+    for (const [i, key] of keys.entries()) {
+      const local = lru.get(key);
+      if (local) {
+        counts.lruHits++;
+        found[i] = local.value as T;
+      } else missing.push(i);
+    }
+    if (missing.length === 0) return found;
+    const seen = epoch;
+    const reply = await attempt((r) => r.mget(...missing.map((i) => valueKey(keys[i]!))));
+    for (const [j, i] of missing.entries()) {
+      const raw = reply?.[j];
+      if (raw) {
+        try {
+          const value = superjson.parse<T>(raw);
+          // MGET tells no remaining TTL: keep it for the LRU's cap, as Redis keeps the rest.
+          if (seen === epoch) lru.set(keys[i]!, { value }, { ttl: capMs });
+          counts.redisHits++;
+          found[i] = value;
+          continue;
+        } catch {
+          // Not ours: a miss.
+        }
+      }
+      counts.misses++;
+    }
+    return found;
+  }
+
+  async function storeMany(entries: readonly (readonly [string, unknown])[], ttlSeconds: number) {
+    const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
+    const kept = entries.filter(([, value]) => value !== undefined);
+    for (const [key, value] of kept) lru.set(key, { value }, { ttl: lruTtl(ttlMs) });
+    if (kept.length === 0) return;
+    await attempt((r) => {
+      const batch = r.pipeline();
+      for (const [key, value] of kept) batch.set(valueKey(key), superjson.stringify(value), "PX", ttlMs);
+      return batch.exec();
+    });
+  }
+
   async function store(key: string, value: unknown, ttlSeconds: number) {
     if (value === undefined) return;
     const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
@@ -354,6 +401,8 @@ export function createCache(options: CacheOptions = {}): Cache {
     kind: redis ? "redis" : "memory",
     get: lookup,
     set: store,
+    getMany: lookupMany,
+    setMany: storeMany,
     async getOrSet<T>(
       key: string,
       ttlSeconds: number,

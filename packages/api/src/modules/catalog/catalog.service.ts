@@ -27,8 +27,9 @@ import {
 } from "./catalog.queries.js";
 import { streamUrl } from "./stream-urls.js";
 
-/** A song as cached: everything but the signed stream URL, which is made fresh per answer. */
-export type CachedSong = Omit<Song, "streamUrl">;
+// Cached songs carry their signed stream URL: it stays valid for hours (see stream-urls.ts) and
+// every cached entry lives minutes, so signing it once per load instead of once per answer is safe,
+// and an answer is the cached object as it is, with no copy of every song per request.
 
 // ---------- cursors ----------
 
@@ -95,7 +96,8 @@ async function cached<T>(ctx: Context, key: string, ttl: number, load: () => Pro
 const image = (media: MediaStore, key: string | null, url: string | null) =>
   key ? media.imageUrl(key, "cover") : url;
 
-function toCachedSong(media: MediaStore, row: SongRow, artists: { id: string; name: string }[]): CachedSong {
+function toSong(ctx: Context, row: SongRow, artists: { id: string; name: string }[]): Song {
+  const media = ctx.media;
   const albumCover = image(media, row.album_cover_key, row.album_cover_url);
   const rg = [
     row.replaygain_track_gain_db,
@@ -124,22 +126,19 @@ function toCachedSong(media: MediaStore, row: SongRow, artists: { id: string; na
         }
       : null,
     mimeType: row.mime_type,
+    streamUrl: streamUrl(ctx.secrets, row.id),
     playCount: row.play_count,
     createdAt: row.created_at,
   };
 }
 
 /** Shapes song rows with their artists, loaded for the whole list in one query. */
-async function shapeSongs(ctx: Context, rows: SongRow[]): Promise<CachedSong[]> {
+async function shapeSongs(ctx: Context, rows: SongRow[]): Promise<Song[]> {
   const artists = await songArtists(
     ctx.db,
     rows.map((r) => r.id),
   );
-  return rows.map((r) => toCachedSong(ctx.media, r, artists.get(r.id) ?? []));
-}
-
-export function withStreamUrl(ctx: Context, song: CachedSong): Song {
-  return { ...song, streamUrl: streamUrl(ctx.secrets, song.id) };
+  return rows.map((r) => toSong(ctx, r, artists.get(r.id) ?? []));
 }
 
 async function shapeAlbums(ctx: Context, rows: AlbumRow[]): Promise<AlbumSummary[]> {
@@ -164,10 +163,10 @@ async function shapeAlbums(ctx: Context, rows: AlbumRow[]): Promise<AlbumSummary
 
 export async function listSongs(ctx: Context, input: SongsInput): Promise<Page<Song>> {
   const page = await cached(ctx, `songs:${JSON.stringify(input)}`, TTL.list, () => loadSongPage(ctx, input));
-  return { items: page.items.map((s) => withStreamUrl(ctx, s)), nextCursor: page.nextCursor };
+  return page;
 }
 
-async function loadSongPage(ctx: Context, input: SongsInput): Promise<Page<CachedSong>> {
+async function loadSongPage(ctx: Context, input: SongsInput): Promise<Page<Song>> {
   const limit = input.limit ?? 50;
   const sort = input.sort ?? "title";
   let q = songsQuery(ctx.db);
@@ -222,15 +221,36 @@ export async function getSong(ctx: Context, id: string): Promise<Song> {
     return row ? (await shapeSongs(ctx, [row]))[0] : undefined;
   });
   if (!song) throw notFound("This song");
-  return withStreamUrl(ctx, song);
+  return song;
 }
 
-/** Songs by id, shaped (without stream URLs), for lists that hold song ids: playlists, history, likes. */
-export async function loadSongs(ctx: Context, ids: readonly string[]): Promise<Map<string, CachedSong>> {
+/**
+ * Songs by id, for lists that hold song ids (playlists, history, likes): each song from the cache
+ * (the same entry `catalog.song` uses), the rest in one query. A playlist page whose order changed
+ * then costs one query for its items, not one per song.
+ */
+export async function loadSongs(ctx: Context, ids: readonly string[]): Promise<Map<string, Song>> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await songsQuery(ctx.db).where("songs.id", "in", unique).execute();
-  return new Map((await shapeSongs(ctx, rows)).map((s) => [s.id, s]));
+  const songs = new Map<string, Song>();
+  if (unique.length === 0) return songs;
+  const revision = await catalogRevision(ctx.db);
+  const key = (id: string) => `cat:r${revision}:song:${id}`;
+  const cached = await ctx.cache.getMany<Song>(unique.map(key));
+  const missing = unique.filter((id, i) => {
+    const song = cached[i];
+    if (song) songs.set(id, song);
+    return !song;
+  });
+  if (missing.length > 0) {
+    const rows = await songsQuery(ctx.db).where("songs.id", "in", missing).execute();
+    const loaded = await shapeSongs(ctx, rows);
+    for (const song of loaded) songs.set(song.id, song);
+    await ctx.cache.setMany(
+      loaded.map((song) => [key(song.id), song] as const),
+      TTL.song,
+    );
+  }
+  return songs;
 }
 
 /** Albums by id, shaped, for lists that hold album ids. */
@@ -245,7 +265,7 @@ export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]
   const byId = await loadSongs(ctx, ids);
   return ids.flatMap((id) => {
     const song = byId.get(id);
-    return song ? [withStreamUrl(ctx, song)] : [];
+    return song ? [song] : [];
   });
 }
 
@@ -307,7 +327,7 @@ export async function getAlbum(ctx: Context, id: string): Promise<AlbumDetail> {
     return { ...summary!, description: row.description, tracks: await shapeSongs(ctx, tracks) };
   });
   if (!album) throw notFound("This album");
-  return { ...album, tracks: album.tracks.map((t) => withStreamUrl(ctx, t)) };
+  return album;
 }
 
 // ---------- artists ----------
@@ -391,5 +411,5 @@ export async function getArtist(ctx: Context, id: string): Promise<ArtistDetail>
     };
   });
   if (!artist) throw notFound("This artist");
-  return { ...artist, topSongs: artist.topSongs.map((s) => withStreamUrl(ctx, s)) };
+  return artist;
 }

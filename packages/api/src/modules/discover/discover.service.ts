@@ -10,7 +10,7 @@ import { refreshPopularSongs } from "@chorus/db";
 import { sql } from "kysely";
 import type { Context } from "../../context.js";
 import type { ProtectedContext } from "../../trpc.js";
-import { type CachedSong, catalogKey, loadSongs, withStreamUrl } from "../catalog/catalog.service.js";
+import { catalogKey, loadSongs } from "../catalog/catalog.service.js";
 
 export const POPULAR_WINDOW_DAYS = 30;
 /** How far back recommendations look at listening history. */
@@ -20,22 +20,17 @@ const JUST_HEARD_DAYS = 7;
 
 // ---------- popular ----------
 
-interface CachedPopular {
-  items: { song: CachedSong; plays: number; listeners: number }[];
-  refreshedAt: Date;
-}
-
 /**
  * Most played over 30 days, from the `popular_songs` materialized view. Before anyone has played
  * anything (a new server), the catalog's lifetime play counts and newest songs stand in.
  */
 export async function popular(ctx: Context, input: PopularInput): Promise<PopularList> {
   const limit = input.limit ?? 20;
-  const cached = await getOrSet(
+  const ranked = await getOrSet(
     ctx.cache,
     await catalogKey(ctx, keys.popular(`${POPULAR_WINDOW_DAYS}d`, limit)),
     TTL.popular,
-    async (): Promise<CachedPopular> => {
+    async (): Promise<Omit<PopularList, "windowDays">> => {
       const [rows, refreshed] = await Promise.all([
         ctx.db
           .selectFrom("popular_songs")
@@ -82,11 +77,7 @@ export async function popular(ctx: Context, input: PopularInput): Promise<Popula
     },
     { tags: [tags.popular()] },
   );
-  return {
-    items: cached.items.map((i) => ({ ...i, song: withStreamUrl(ctx, i.song) })),
-    refreshedAt: cached.refreshedAt,
-    windowDays: POPULAR_WINDOW_DAYS,
-  };
+  return { ...ranked, windowDays: POPULAR_WINDOW_DAYS };
 }
 
 /** Recomputes the popular view (readers keep answering meanwhile) and retires cached answers. */
@@ -212,7 +203,7 @@ export async function recommendations(
   input: RecommendationsInput,
 ): Promise<RecommendationList> {
   const limit = input.limit ?? 20;
-  const cached = await getOrSet(
+  const items = await getOrSet(
     ctx.cache,
     await catalogKey(ctx, keys.recommendations(ctx.user.id, limit)),
     TTL.recommendations,
@@ -258,5 +249,5 @@ export async function recommendations(
     },
     { tags: [tags.user(ctx.user.id)] },
   );
-  return { items: cached.map((r) => ({ ...r, song: withStreamUrl(ctx, r.song) })) };
+  return { items };
 }

@@ -9,15 +9,7 @@ import type {
 } from "@chorus/contracts";
 import { notFound } from "../../errors.js";
 import type { ProtectedContext } from "../../trpc.js";
-import {
-  type CachedSong,
-  catalogKey,
-  decodeCursor,
-  encodeCursor,
-  loadAlbums,
-  loadSongs,
-  withStreamUrl,
-} from "../catalog/catalog.service.js";
+import { catalogKey, decodeCursor, encodeCursor, loadAlbums, loadSongs } from "../catalog/catalog.service.js";
 
 type Kind = "song" | "album";
 
@@ -110,7 +102,7 @@ export async function likedSongs(ctx: ProtectedContext, input: LikedPageInput): 
     ctx,
     keys.likedSongs(ctx.user.id, input.cursor ?? undefined, input.limit ?? 50),
   );
-  const cached = await getOrSet(
+  return getOrSet(
     ctx.cache,
     key,
     TTL.library,
@@ -124,15 +116,10 @@ export async function likedSongs(ctx: ProtectedContext, input: LikedPageInput): 
         const song = songs.get(r.id);
         return song ? [{ song, likedAt: r.created_at }] : [];
       });
-      return { items, nextCursor, total } as {
-        items: { song: CachedSong; likedAt: Date }[];
-        nextCursor: string | null;
-        total: number;
-      };
+      return { items, nextCursor, total };
     },
     { tags: [tags.user(ctx.user.id)] },
   );
-  return { ...cached, items: cached.items.map((i) => ({ ...i, song: withStreamUrl(ctx, i.song) })) };
 }
 
 export async function likedAlbums(ctx: ProtectedContext, input: LikedPageInput): Promise<LikedAlbumPage> {

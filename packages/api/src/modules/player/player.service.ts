@@ -11,14 +11,7 @@ import { TRPCError } from "@trpc/server";
 import { notFound } from "../../errors.js";
 import type { ProtectedContext } from "../../trpc.js";
 import { enforceLimits } from "../auth/auth.service.js";
-import {
-  type CachedSong,
-  catalogKey,
-  decodeCursor,
-  encodeCursor,
-  loadSongs,
-  withStreamUrl,
-} from "../catalog/catalog.service.js";
+import { catalogKey, decodeCursor, encodeCursor, loadSongs } from "../catalog/catalog.service.js";
 import { getSettings } from "../users/users.service.js";
 
 /** A phone may report plays it made offline; older than this, they are refused. */
@@ -102,12 +95,10 @@ export async function recordPlay(ctx: ProtectedContext, input: RecordPlayInput):
   return { recorded: true, skipped, reason: inserted ? null : "This play was already recorded." };
 }
 
-type CachedPlay = Omit<Play, "song"> & { song: CachedSong };
-
 export async function recentlyPlayed(ctx: ProtectedContext, input: RecentlyPlayedInput): Promise<PlayPage> {
   const userId = ctx.user.id;
   const limit = input.limit ?? 30;
-  const page = await getOrSet(
+  return getOrSet(
     ctx.cache,
     await catalogKey(ctx, keys.recentlyPlayed(userId, input.cursor ?? undefined, limit)),
     TTL.recentlyPlayed,
@@ -135,7 +126,7 @@ export async function recentlyPlayed(ctx: ProtectedContext, input: RecentlyPlaye
         ctx,
         pageRows.map((r) => r.song_id),
       );
-      const items: CachedPlay[] = pageRows.flatMap((r) => {
+      const items: Play[] = pageRows.flatMap((r) => {
         const song = songs.get(r.song_id);
         if (!song) return [];
         return [
@@ -158,5 +149,4 @@ export async function recentlyPlayed(ctx: ProtectedContext, input: RecentlyPlaye
     },
     { tags: [tags.userHistory(userId)] },
   );
-  return { ...page, items: page.items.map((p) => ({ ...p, song: withStreamUrl(ctx, p.song) })) };
 }

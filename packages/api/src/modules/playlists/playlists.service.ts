@@ -27,14 +27,7 @@ import { notFound } from "../../errors.js";
 import type { ProtectedContext, ViewerContext } from "../../trpc.js";
 import { sendInBackground } from "../auth/auth.service.js";
 import { playlistInviteMail } from "../auth/mails.js";
-import {
-  type CachedSong,
-  catalogRevision,
-  decodeCursor,
-  encodeCursor,
-  loadSongs,
-  withStreamUrl,
-} from "../catalog/catalog.service.js";
+import { catalogRevision, decodeCursor, encodeCursor, loadSongs } from "../catalog/catalog.service.js";
 import {
   collaboratorIds,
   findPlaylist,
@@ -162,10 +155,11 @@ export async function getPlaylist(ctx: ViewerContext, input: GetPlaylistInput): 
         return [{ id: r.id, position: r.position, song, addedBy, addedAt: r.added_at }];
       });
       const next = rows.length > limit ? rows[limit]!.position : null;
-      return { items, nextCursor: next === null ? null : encodeCursor([next]) } as {
-        items: (Omit<PlaylistItem, "song"> & { song: CachedSong })[];
-        nextCursor: string | null;
+      const page: { items: PlaylistItem[]; nextCursor: string | null } = {
+        items,
+        nextCursor: next === null ? null : encodeCursor([next]),
       };
+      return page;
     },
     { tags: [tags.playlist(input.id)] },
   );
@@ -174,7 +168,7 @@ export async function getPlaylist(ctx: ViewerContext, input: GetPlaylistInput): 
     ...header,
     role: effective,
     canEdit: effective === "owner" || (effective === "collaborator" && header.collaborative),
-    items: page.items.map((i) => ({ ...i, song: withStreamUrl(ctx, i.song) })),
+    items: page.items,
     nextCursor: page.nextCursor,
   };
 }
