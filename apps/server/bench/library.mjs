@@ -483,6 +483,11 @@ function bypassed(cache) {
       return undefined;
     },
     async set() {},
+    async getMany(keys) {
+      reads += keys.length;
+      return keys.map(() => undefined);
+    },
+    async setMany() {},
     async getOrSet(_key, _ttl, load) {
       reads++;
       return load();
