@@ -1,6 +1,12 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../fixtures.ts";
+import { apiFor } from "../library-helpers.ts";
 import { findSongWithSyncedLyrics, waitForPlayback } from "../player-helpers.ts";
+
+interface SongLite {
+  id: string;
+  title: string;
+}
 
 // Screenshots of each screen, wide and narrow, for a person to look at (test-results/screens/).
 const sizes = [
@@ -149,5 +155,124 @@ for (const [name, size] of sizes) {
     await page.goto(`/albums/${album.id}`);
     await expect(page.getByTestId("song-row").first()).toBeVisible();
     await shoot(page, `album-light-${name}`);
+  });
+
+  test(`library and playlist screens render at ${name} width`, async ({
+    page,
+    accounts,
+    browser,
+    server,
+  }) => {
+    test.setTimeout(90_000);
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: "dark" });
+
+    // A collaborator, in a browser of their own.
+    const theirs = await browser.newContext({ baseURL: server.url });
+    const theirPage = await theirs.newPage();
+    const friend = await accounts.signUp(theirPage, { name: "Rosalind Okonkwo-Fairweather" });
+    const friendApi = await apiFor(theirPage);
+
+    await accounts.signUp(page, { name: "Screenshot Listener" });
+    // Empty first: what a new listener sees.
+    await page.goto("/library");
+    await expect(page.getByText("Songs you like appear here")).toBeVisible();
+    await shoot(page, `library-empty-${name}`);
+    await page.goto("/playlists");
+    await expect(page.getByText("No playlists yet")).toBeVisible();
+    await shoot(page, `playlists-empty-${name}`);
+
+    const api = await apiFor(page);
+    const albums = await api.query<{ items: { id: string }[] }>("catalog.albums", {
+      limit: 6,
+      sort: "title",
+    });
+    const tracks: SongLite[] = [];
+    for (const a of albums.items) {
+      const album = await api.query<{ tracks: SongLite[] }>("catalog.album", { id: a.id });
+      tracks.push(...album.tracks.slice(0, 3));
+    }
+    const playlist = await api.mutate<{ id: string }>("playlist.create", {
+      name: "Road trip to the coast, windows down",
+      description:
+        "Everything for the long drive north: the early songs for the motorway, the slow ones for the last hour by the sea.",
+      isPublic: true,
+      collaborative: true,
+    });
+    await api.mutate("playlist.addSongs", {
+      playlistId: playlist.id,
+      songIds: tracks.slice(0, 9).map((t) => t.id),
+    });
+    await api.mutate("playlist.addCollaborator", { playlistId: playlist.id, email: friend.email });
+    await friendApi.mutate("playlist.addSongs", {
+      playlistId: playlist.id,
+      songIds: tracks.slice(9, 12).map((t) => t.id),
+    });
+    await api.mutate("playlist.create", {
+      name: "A playlist with a name long enough to need more than one line on any screen at all",
+    });
+    const theirList = await friendApi.mutate<{ id: string }>("playlist.create", { name: "Rosalind’s picks" });
+    await friendApi.mutate("playlist.addSongs", {
+      playlistId: theirList.id,
+      songIds: tracks.slice(3, 8).map((t) => t.id),
+    });
+    await friendApi.mutate("playlist.addCollaborator", {
+      playlistId: theirList.id,
+      email: (await api.query<{ email: string }>("user.me")).email,
+    });
+    for (const t of tracks.slice(2, 8)) await api.mutate("library.likeSong", { songId: t.id });
+    for (const a of albums.items.slice(0, 3)) await api.mutate("library.likeAlbum", { albumId: a.id });
+    for (const t of tracks.slice(0, 7))
+      await api.mutate("player.recordPlay", { songId: t.id, playedMs: 60_000 });
+    await theirs.close();
+
+    await page.goto("/");
+    await expect(page.getByTestId("recently-played").getByTestId("song-card").first()).toBeVisible();
+    await expect(page.getByTestId("made-for-you").getByTestId("song-card").first()).toBeVisible();
+    await expect(page.getByTestId("popular").getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `home-signed-in-${name}`);
+
+    await page.getByRole("link", { name: "Library", exact: true }).click();
+    await expect(page.getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `library-${name}`);
+    await page.getByRole("tab", { name: /^Albums/ }).click();
+    await expect(page.getByTestId("album-card").first()).toBeVisible();
+    await shoot(page, `library-albums-${name}`);
+    await page.getByRole("tab", { name: /^Playlists/ }).click();
+    await expect(page.getByTestId("playlist-card").first()).toBeVisible();
+    await shoot(page, `library-playlists-${name}`);
+
+    await page.getByRole("link", { name: "Playlists", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Public playlists" })).toBeVisible();
+    await expect(page.getByTestId("playlist-card").first()).toBeVisible();
+    await shoot(page, `playlists-${name}`);
+    await page.getByRole("main").getByRole("button", { name: "New playlist" }).first().click();
+    await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+    await expect(page.getByText("A playlist needs a name")).toBeVisible();
+    await shoot(page, `new-playlist-dialog-${name}`);
+    await page.keyboard.press("Escape");
+
+    await page.goto(`/playlists/${playlist.id}`);
+    await expect(page.getByTestId("song-row")).toHaveCount(12);
+    await shoot(page, `playlist-${name}`);
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
+    await expect(page.getByRole("dialog", { name: "Invite collaborators" })).toBeVisible();
+    await shoot(page, `invite-dialog-${name}`);
+    await page.keyboard.press("Escape");
+
+    const row = page.getByTestId("song-row").first();
+    await row.hover();
+    await row.getByRole("button", { name: /^More for/ }).click();
+    await page.getByRole("menuitem", { name: "Add to playlist…" }).click();
+    await expect(
+      page.getByRole("dialog", { name: "Add to playlist" }).getByRole("listitem").first(),
+    ).toBeVisible();
+    await shoot(page, `add-to-playlist-${name}`);
+    await page.keyboard.press("Escape");
+
+    // Someone else's playlist, shared with this listener, and an empty one.
+    await page.goto(`/playlists/${theirList.id}`);
+    await expect(page.getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `playlist-shared-${name}`);
   });
 }

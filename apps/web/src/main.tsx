@@ -14,7 +14,10 @@ import { AlbumPage } from "./features/library/album-page";
 import { AlbumsPage } from "./features/library/albums-page";
 import { ArtistPage } from "./features/library/artist-page";
 import { ArtistsPage } from "./features/library/artists-page";
+import { LibraryPage } from "./features/library/library-page";
 import { NotFoundPage } from "./features/not-found-page";
+import { PlaylistPage } from "./features/playlists/playlist-page";
+import { PlaylistsPage } from "./features/playlists/playlists-page";
 import { StatusPage } from "./features/status/status-page";
 import { initSession } from "./lib/auth";
 import { initTheme } from "./lib/theme";
@@ -38,6 +41,16 @@ function App() {
               <Route path="albums/:id" element={<AlbumPage />} />
               <Route path="artists" element={<ArtistsPage />} />
               <Route path="artists/:id" element={<ArtistPage />} />
+              <Route path="playlists" element={<PlaylistsPage />} />
+              <Route path="playlists/:id" element={<PlaylistPage />} />
+              <Route
+                path="library"
+                element={
+                  <RequireAuth>
+                    <LibraryPage />
+                  </RequireAuth>
+                }
+              />
               <Route path="status" element={<StatusPage />} />
               <Route
                 path="signup"

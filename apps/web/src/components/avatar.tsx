@@ -1,13 +1,10 @@
 import type { Me } from "@chorus/contracts";
 
+/** Who an avatar is of: the signed-in user, or someone else (a playlist's owner: no email). */
+type Person = Pick<Me, "id" | "name" | "avatarUrl"> & { email?: string };
+
 /** The person's picture, or their initials on a colour of their own when there is none. */
-export function Avatar({
-  user,
-  size = 32,
-}: {
-  user: Pick<Me, "id" | "name" | "email" | "avatarUrl">;
-  size?: number;
-}) {
+export function Avatar({ user, size = 32 }: { user: Person; size?: number }) {
   const label = displayName(user);
   if (user.avatarUrl) {
     return (
@@ -33,8 +30,10 @@ export function Avatar({
 }
 
 /** The name, or the part of the email before the @ for people who have not set one. */
-export function displayName(user: Pick<Me, "name" | "email">): string {
-  return user.name?.trim() || user.email.split("@")[0] || user.email;
+export function displayName(user: Pick<Person, "name" | "email">): string {
+  if (user.name?.trim()) return user.name.trim();
+  if (!user.email) return "Someone";
+  return user.email.split("@")[0] || user.email;
 }
 
 function initials(name: string): string {

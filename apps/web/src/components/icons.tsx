@@ -212,6 +212,82 @@ export function ClockIcon(p: IconProps) {
   );
 }
 
+export function HeartIcon({ filled = false, ...p }: IconProps & { filled?: boolean }) {
+  return (
+    <Svg {...p}>
+      {filled ? (
+        <path d="M12 20.7l-1.2-1.1C6.2 15.4 3 12.5 3 8.9 3 6 5.3 3.7 8.2 3.7c1.5 0 3 .7 3.8 1.9.8-1.2 2.3-1.9 3.8-1.9C18.7 3.7 21 6 21 8.9c0 3.6-3.2 6.5-7.8 10.7z" />
+      ) : (
+        <path d="M16.5 3.7c-1.5 0-3 .7-3.9 1.8L12 6.2l-.6-.7c-.9-1.1-2.4-1.8-3.9-1.8C4.9 3.7 3 5.8 3 8.5c0 3.4 3.1 6.2 7.8 10.4l1.2 1.1 1.2-1.1C17.9 14.7 21 11.9 21 8.5c0-2.7-1.9-4.8-4.5-4.8zm-3.4 13.8l-1.1 1-1.1-1C6.5 13.5 5 11.6 5 8.5 5 6.9 6 5.7 7.5 5.7c1.1 0 2.1.6 2.6 1.5l1.9 2.2 1.9-2.2c.5-.9 1.5-1.5 2.6-1.5C18 5.7 19 6.9 19 8.5c0 3.1-1.5 5-5.9 9z" />
+      )}
+    </Svg>
+  );
+}
+
+export function LibraryIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M4 3h2v18H4zm5 0h2v18H9zm4.6 1.3l1.9-.6 5.3 16.5-1.9.6z" />
+    </Svg>
+  );
+}
+
+export function PlaylistIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M3 5h13v2H3zm0 4h13v2H3zm0 4h9v2H3zm15-8h4v2h-2v9.5a2.5 2.5 0 1 1-2-2.45z" />
+    </Svg>
+  );
+}
+
+export function PlusIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z" />
+    </Svg>
+  );
+}
+
+export function SearchIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M10.5 3a7.5 7.5 0 0 1 5.96 12.05l4.25 4.24-1.42 1.42-4.24-4.25A7.5 7.5 0 1 1 10.5 3zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11z" />
+    </Svg>
+  );
+}
+
+export function LockIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M12 2a5 5 0 0 1 5 5v3h1a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3z" />
+    </Svg>
+  );
+}
+
+export function GlobeIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm-1.8 2.2A8 8 0 0 0 4.1 11H8c.1-2.5.9-4.9 2.2-6.8zm3.6 0C15.1 6.1 15.9 8.5 16 11h3.9a8 8 0 0 0-6.1-6.8zM12 4.5C10.9 6.2 10.1 8.5 10 11h4c-.1-2.5-.9-4.8-2-6.5zM4.1 13a8 8 0 0 0 6.1 6.8C8.9 17.9 8.1 15.5 8 13H4.1zm5.9 0c.1 2.5.9 4.8 2 6.5 1.1-1.7 1.9-4 2-6.5h-4zm6 0c-.1 2.5-.9 4.9-2.2 6.8a8 8 0 0 0 6.1-6.8H16z" />
+    </Svg>
+  );
+}
+
+export function UsersIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M9 4a4 4 0 1 1 0 8 4 4 0 0 1 0-8zm0 10c4 0 7 1.8 7 4.5V20H2v-1.5C2 15.8 5 14 9 14zm7.5-9.8a4 4 0 0 1 0 7.6 5.9 5.9 0 0 0 0-7.6zM18 14.3c2.4.6 4 2.1 4 4.2V20h-4v-1.5c0-1.6-.7-3-2-4.1.7-.1 1.3-.1 2-.1z" />
+    </Svg>
+  );
+}
+
+export function CheckIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M9.5 16.2L5.3 12l-1.4 1.4 5.6 5.6L20.1 8.4 18.7 7z" />
+    </Svg>
+  );
+}
+
 /** Three bars that bounce while a song plays (still when paused): the now-playing mark in lists. */
 export function PlayingBars({ playing, size = 14 }: { playing: boolean; size?: number }) {
   return (

@@ -4,17 +4,21 @@ import { useAccountTheme } from "../features/account/use-account-theme";
 import { player, usePlayer } from "../features/player/player";
 import { PlayerBar } from "../features/player/player-bar";
 import { PlayerRoot, SidePanel } from "../features/player/player-root";
+import { AddToPlaylistHost } from "../features/playlists/add-to-playlist";
 import { useSession } from "../lib/auth";
 import { AccountCorner } from "./account-menu";
 import { ConnectionBadge } from "./connection-badge";
-import { AlbumIcon, ArtistIcon, HomeIcon, ServerIcon } from "./icons";
+import { AlbumIcon, ArtistIcon, HomeIcon, LibraryIcon, PlaylistIcon, ServerIcon } from "./icons";
 import { Toasts } from "./toast";
 
 const nav = [
-  { to: "/", label: "Home", end: true, Icon: HomeIcon },
-  { to: "/albums", label: "Albums", end: false, Icon: AlbumIcon },
-  { to: "/artists", label: "Artists", end: false, Icon: ArtistIcon },
-  { to: "/status", label: "Server", end: false, Icon: ServerIcon },
+  { to: "/", label: "Home", end: true, Icon: HomeIcon, tab: true },
+  { to: "/albums", label: "Albums", end: false, Icon: AlbumIcon, tab: true },
+  { to: "/artists", label: "Artists", end: false, Icon: ArtistIcon, tab: true },
+  { to: "/playlists", label: "Playlists", end: false, Icon: PlaylistIcon, tab: true },
+  { to: "/library", label: "Library", end: false, Icon: LibraryIcon, tab: true },
+  // Five tabs fill a phone's bar: the server's page is linked from the home page there.
+  { to: "/status", label: "Server", end: false, Icon: ServerIcon, tab: false },
 ];
 
 export function Layout() {
@@ -57,14 +61,17 @@ export function Layout() {
       <SidePanel />
       <PlayerBar />
       <nav className="tab-bar" aria-label="Sections">
-        {nav.map(({ to, label, end, Icon }) => (
-          <NavLink key={to} to={to} end={end} className="tab-link">
-            <Icon size={22} />
-            <span>{label}</span>
-          </NavLink>
-        ))}
+        {nav
+          .filter((n) => n.tab)
+          .map(({ to, label, end, Icon }) => (
+            <NavLink key={to} to={to} end={end} className="tab-link">
+              <Icon size={22} />
+              <span>{label}</span>
+            </NavLink>
+          ))}
       </nav>
       <Toasts />
+      <AddToPlaylistHost />
       <PlayerRoot />
     </div>
   );

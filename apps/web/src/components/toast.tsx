@@ -1,9 +1,12 @@
 import { useSyncExternalStore } from "react";
+import { Link } from "react-router";
 
 /** Short confirmations ("Added to the queue") that fade after a few seconds. */
 interface Toast {
   id: number;
   message: string;
+  /** A link to where the thing now is ("Added to Road trip" → the playlist). */
+  action?: { label: string; to: string } | undefined;
 }
 
 let toasts: Toast[] = [];
@@ -15,11 +18,20 @@ function emit(next: Toast[]) {
   for (const l of listeners) l();
 }
 
-export function toast(message: string, ms = 3500) {
+export function toast(
+  message: string,
+  options: number | { ms?: number; action?: { label: string; to: string } } = {},
+) {
+  const { ms, action } = typeof options === "number" ? { ms: options, action: undefined } : options;
   const id = nextId++;
   // The newest three at most: a burst of "add to queue" clicks should not wall off the page.
-  emit([...toasts.slice(-2), { id, message }]);
-  setTimeout(() => emit(toasts.filter((t) => t.id !== id)), ms);
+  emit([...toasts.slice(-2), { id, message, action }]);
+  // One with a link stays long enough to reach it.
+  setTimeout(() => emit(toasts.filter((t) => t.id !== id)), ms ?? (action ? 6000 : 3500));
+}
+
+function dismiss(id: number) {
+  emit(toasts.filter((t) => t.id !== id));
 }
 
 const store = {
@@ -35,8 +47,13 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite">
       {list.map((t) => (
-        <div key={t.id} className="toast">
-          {t.message}
+        <div key={t.id} className={`toast${t.action ? " with-action" : ""}`}>
+          <span>{t.message}</span>
+          {t.action ? (
+            <Link to={t.action.to} className="toast-action" onClick={() => dismiss(t.id)}>
+              {t.action.label}
+            </Link>
+          ) : null}
         </div>
       ))}
     </div>

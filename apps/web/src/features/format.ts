@@ -35,3 +35,28 @@ export function formatTotal(ms: number): string {
   if (!h) return s % 60 ? `${m} min ${s % 60} sec` : `${m} min`;
   return m ? `${h} hr ${m} min` : `${h} hr`;
 }
+
+const DAY = 86_400_000;
+
+/**
+ * When something was added or liked, the way lists say it: "just now", "5 min ago", "3 hr ago",
+ * "yesterday", "4 days ago", then the date ("12 Mar 2025"; this year's without the year).
+ */
+export function formatAgo(date: Date, now: Date = new Date()): string {
+  const ms = now.getTime() - date.getTime();
+  if (ms < 60_000) return "just now";
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  if (ms < DAY) return `${Math.floor(ms / 3_600_000)} hr ago`;
+  const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY);
+  if (days <= 1) return "yesterday";
+  if (days < 7) return `${days} days ago`;
+  return date.toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }),
+  });
+}
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}

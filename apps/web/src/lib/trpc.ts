@@ -76,11 +76,26 @@ export function createClients() {
     const wasKnown = userId !== undefined;
     userId = next;
     if (!wasKnown) return;
-    queryClient.removeQueries({ predicate: (q) => (q.queryKey[0] as unknown[] | undefined)?.[0] === "user" });
+    queryClient.removeQueries({ predicate: (q) => isPersonal(q.queryKey[0] as unknown[] | undefined) });
     wsClient.connection?.ws.close();
   });
 
   return { queryClient, trpcClient };
+}
+
+/**
+ * Queries whose answer depends on who asks: the account, likes, playlists (private ones, and
+ * which are "mine"), listening history, recommendations.
+ */
+function isPersonal(path: unknown[] | undefined): boolean {
+  const [router, procedure] = path ?? [];
+  return (
+    router === "user" ||
+    router === "library" ||
+    router === "playlist" ||
+    router === "player" ||
+    (router === "discover" && procedure === "recommendations")
+  );
 }
 
 /** undefined while the session is being restored, null when signed out. */

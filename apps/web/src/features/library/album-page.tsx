@@ -7,7 +7,10 @@ import { EmptyState, ErrorState, isNotFound } from "../../components/states";
 import { trpc } from "../../lib/trpc";
 import { formatTotal, plural } from "../format";
 import { player } from "../player/player";
+import { openAddToPlaylist } from "../playlists/add-to-playlist";
 import { AlbumCard, TileGrid, useSource } from "./cards";
+import { LikeButton } from "./like-button";
+import { useLikes } from "./likes";
 import { SongList, SongListSkeleton } from "./song-list";
 
 export function AlbumPage() {
@@ -48,9 +51,13 @@ function AlbumView({ album }: { album: AlbumDetail }) {
   const source = `album:${album.id}`;
   const state = useSource(source);
   const tracks = album.tracks;
+  const likes = useLikes();
   const menu = useMenu(() => [
     { label: "Play next", onSelect: () => player.playNext(tracks), disabled: !tracks.length },
     { label: "Add to queue", onSelect: () => player.addToQueue(tracks), disabled: !tracks.length },
+    ...(likes.enabled
+      ? [{ label: "Add to playlist…", onSelect: () => openAddToPlaylist(tracks), disabled: !tracks.length }]
+      : []),
     ...(album.artist ? [{ label: "Go to artist", to: `/artists/${album.artist.id}` }] : []),
   ]);
   const coverColor = useImageColor(album.coverUrl);
@@ -99,6 +106,15 @@ function AlbumView({ album }: { album: AlbumDetail }) {
         >
           <ShuffleIcon /> Shuffle
         </button>
+        {likes.enabled ? (
+          <LikeButton
+            liked={likes.albums.has(album.id)}
+            title={album.title}
+            onToggle={() => likes.toggleAlbum(album)}
+            size={26}
+            className="big-like"
+          />
+        ) : null}
         <MoreButton label={`More for ${album.title}`} menu={menu} />
       </div>
 

@@ -5,9 +5,11 @@ import { Cover } from "../../components/cover";
 import { PauseIcon, PlayIcon } from "../../components/icons";
 import { MoreButton, useMenu } from "../../components/menu";
 import { toast } from "../../components/toast";
+import { useSession } from "../../lib/auth";
 import { trpc } from "../../lib/trpc";
 import { plural } from "../format";
 import { player, usePlayer } from "../player/player";
+import { openAddToPlaylist } from "../playlists/add-to-playlist";
 
 /** Whether the queue was started from `source` ("album:<id>") and is playing. */
 export function useSource(source: string): { active: boolean; playing: boolean } {
@@ -44,6 +46,7 @@ function usePlayFromCard(source: string, load: () => Promise<readonly Song[]>) {
 
 export function AlbumCard({ album, priority = false }: { album: AlbumSummary; priority?: boolean }) {
   const utils = trpc.useUtils();
+  const signedIn = useSession().status === "signedIn";
   const source = `album:${album.id}`;
   const play = usePlayFromCard(
     source,
@@ -55,6 +58,9 @@ export function AlbumCard({ album, priority = false }: { album: AlbumSummary; pr
     { separator: true },
     { label: "Play next", onSelect: () => void play.load().then((s) => player.playNext(s), failed) },
     { label: "Add to queue", onSelect: () => void play.load().then((s) => player.addToQueue(s), failed) },
+    ...(signedIn
+      ? [{ label: "Add to playlist…", onSelect: () => void play.load().then(openAddToPlaylist, failed) }]
+      : []),
     ...(album.artist ? [{ label: "Go to artist", to: `/artists/${album.artist.id}` }] : []),
   ]);
   return (

@@ -1,12 +1,16 @@
 import type { Song } from "@chorus/contracts";
-import { Fragment, type MouseEvent } from "react";
+import { type CSSProperties, Fragment, type MouseEvent, type ReactNode, type Ref, useMemo } from "react";
 import { Link } from "react-router";
 import { Cover } from "../../components/cover";
 import { ClockIcon, PauseIcon, PlayIcon, PlayingBars } from "../../components/icons";
 import { type MenuItem, MoreButton, useMenu } from "../../components/menu";
+import { sessionStore } from "../../lib/auth";
 import { formatTime } from "../format";
 import { player, usePlayer } from "../player/player";
 import { current } from "../player/queue";
+import { openAddToPlaylist } from "../playlists/add-to-playlist";
+import { LikeButton } from "./like-button";
+import { type Likes, useLikes } from "./likes";
 
 /** The id of the song playing (or paused) now, and whether it plays. */
 export function useNowPlaying(): { songId: string | null; playing: boolean } {
@@ -15,12 +19,15 @@ export function useNowPlaying(): { songId: string | null; playing: boolean } {
   return { songId, playing };
 }
 
-/** What every song offers: to the queue, and on to its album and artist. */
+/** What every song offers: to the queue, to a playlist, and on to its album and artist. */
 export function songMenuItems(song: Song): MenuItem[] {
   const items: MenuItem[] = [
     { label: "Play next", onSelect: () => player.playNext([song]) },
     { label: "Add to queue", onSelect: () => player.addToQueue([song]) },
   ];
+  if (sessionStore.get().status === "signedIn") {
+    items.push({ label: "Add to playlist…", onSelect: () => openAddToPlaylist([song]) });
+  }
   const extra: MenuItem[] = [];
   if (song.album) extra.push({ label: "Go to album", to: `/albums/${song.album.id}` });
   const artist = song.artists[0];
@@ -46,6 +53,66 @@ export function ArtistLinks({ artists }: { artists: Song["artists"] }) {
 
 type Variant = "album" | "list";
 
+export interface ListShape {
+  variant: Variant;
+  /** A column of its own between the album and the time: when it was added, its plays. */
+  detail?: string | undefined;
+  likes: boolean;
+  /** A drag handle before the number (a playlist its owner can reorder). */
+  handle?: boolean;
+}
+
+/**
+ * The grid columns of a list's rows: wide; beside the sidebar on a small laptop (a list with a
+ * detail column drops its album column); and on a phone (album and detail fold away).
+ */
+export function listColumns({ variant, detail, likes, handle }: ListShape): CSSProperties {
+  const cols: [string, string][] = [
+    ["handle", handle ? "28px" : ""],
+    ["index", "40px"],
+    ["main", variant === "list" ? "minmax(0, 1.5fr)" : "minmax(0, 1fr)"],
+    ["album", variant === "list" ? "minmax(0, 1fr)" : ""],
+    ["detail", detail ? "minmax(0, 0.8fr)" : ""],
+    ["like", likes ? "36px" : ""],
+    ["time", "64px"],
+    ["more", "40px"],
+  ];
+  const template = (skip: string[], sizes: Record<string, string> = {}) =>
+    cols
+      .filter(([name, width]) => width && !skip.includes(name))
+      .map(([name, width]) => sizes[name] ?? width)
+      .join(" ");
+  return {
+    "--cols": template([]),
+    "--cols-mid": template(detail ? ["album"] : []),
+    "--cols-narrow": template(["album", "detail"], {
+      index: "28px",
+      main: "minmax(0, 1fr)",
+      like: "32px",
+      time: "auto",
+      more: "36px",
+    }),
+  } as CSSProperties;
+}
+
+/** The column titles over a list (hidden on phones). */
+export function SongListHead({ variant, detail, likes, handle }: ListShape) {
+  return (
+    <div className="song-list-head" aria-hidden="true">
+      {handle ? <span /> : null}
+      <span className="col-index">#</span>
+      <span>Title</span>
+      {variant === "list" ? <span className="col-album">Album</span> : null}
+      {detail ? <span className="col-detail">{detail}</span> : null}
+      {likes ? <span /> : null}
+      <span className="col-time">
+        <ClockIcon size={16} />
+      </span>
+      <span />
+    </div>
+  );
+}
+
 /**
  * Songs to play, reused everywhere: an album's tracks (numbers, discs) or any other list (covers,
  * album names). A click plays from that song; the current song is marked and pauses on a click.
@@ -56,6 +123,7 @@ export function SongList({
   source,
   label,
   context = songs,
+  detail,
 }: {
   songs: readonly Song[];
   /** What a click queues, when more than is shown (an artist's top songs, folded). */
@@ -64,28 +132,30 @@ export function SongList({
   /** What the queue is started from ("album:<id>"). */
   source: string;
   label: string;
+  /**
+   * An extra column: its title and each row's cell ("Liked": "3 days ago"). On a phone, where the
+   * column folds away, `phone` says it under the artists instead ("Liked 3 days ago").
+   */
+  detail?: { title: string; cells: readonly ReactNode[]; phone?: readonly ReactNode[] };
 }) {
   const now = useNowPlaying();
+  const likes = useLikes();
+  const shape: ListShape = { variant, detail: detail?.title, likes: likes.enabled };
   // Discs as groups of their own, only when the album has more than one.
-  const groups: { disc: number; items: { song: Song; index: number }[] }[] = [];
-  songs.forEach((song, index) => {
-    const disc = variant === "album" ? (song.discNumber ?? 1) : 1;
-    const last = groups.at(-1);
-    if (last && last.disc === disc) last.items.push({ song, index });
-    else groups.push({ disc, items: [{ song, index }] });
-  });
+  const groups = useMemo(() => {
+    const out: { disc: number; items: { song: Song; index: number }[] }[] = [];
+    songs.forEach((song, index) => {
+      const disc = variant === "album" ? (song.discNumber ?? 1) : 1;
+      const last = out.at(-1);
+      if (last && last.disc === disc) last.items.push({ song, index });
+      else out.push({ disc, items: [{ song, index }] });
+    });
+    return out;
+  }, [songs, variant]);
   const discs = groups.length > 1;
   return (
-    <div className={`song-list ${variant}`}>
-      <div className="song-list-head" aria-hidden="true">
-        <span className="col-index">#</span>
-        <span>Title</span>
-        {variant === "list" ? <span className="col-album">Album</span> : null}
-        <span className="col-time">
-          <ClockIcon size={16} />
-        </span>
-        <span />
-      </div>
+    <div className={`song-list ${variant}`} style={listColumns(shape)}>
+      <SongListHead {...shape} />
       {groups.map((group) => (
         <Fragment key={`${group.disc}-${group.items[0]?.index}`}>
           {discs ? <h3 className="disc-header">Disc {group.disc}</h3> : null}
@@ -98,6 +168,9 @@ export function SongList({
                 variant={variant}
                 isCurrent={now.songId === song.id}
                 playing={now.playing}
+                likes={likes}
+                detail={detail ? (detail.cells[index] ?? <span />) : undefined}
+                phoneNote={detail?.phone?.[index]}
                 onPlay={() => {
                   if (now.songId === song.id) player.toggle();
                   else player.playSongs(context, index, { source });
@@ -111,13 +184,21 @@ export function SongList({
   );
 }
 
-function SongRow({
+export function SongRow({
   song,
   number,
   variant,
   isCurrent,
   playing,
   onPlay,
+  likes,
+  detail,
+  phoneNote,
+  menuItems,
+  handle,
+  rowRef,
+  style,
+  className = "",
 }: {
   song: Song;
   number: number;
@@ -125,20 +206,34 @@ function SongRow({
   isCurrent: boolean;
   playing: boolean;
   onPlay: () => void;
+  likes: Likes;
+  detail?: ReactNode;
+  /** A line under the artists, on phones only (where the detail column is folded away). */
+  phoneNote?: ReactNode;
+  /** Instead of the usual song menu (a playlist's rows add "Remove from playlist"). */
+  menuItems?: () => MenuItem[];
+  handle?: ReactNode;
+  rowRef?: Ref<HTMLLIElement>;
+  style?: CSSProperties;
+  className?: string;
 }) {
-  const menu = useMenu(() => songMenuItems(song));
+  const menu = useMenu(menuItems ?? (() => songMenuItems(song)));
   const showPause = isCurrent && playing;
+  const liked = likes.songs.has(song.id);
   return (
     // Clicking anywhere on the row plays it, as in every music app; keyboard and screen-reader
     // users have the row's own play button.
     // biome-ignore lint/a11y/useKeyWithClickEvents: the row's play button is the keyboard path
     <li
-      className={`song-row${isCurrent ? " current" : ""}${menu.open ? " menu-open" : ""}`}
+      ref={rowRef}
+      style={style}
+      className={`song-row${isCurrent ? " current" : ""}${menu.open ? " menu-open" : ""} ${className}`}
       aria-current={isCurrent ? "true" : undefined}
       data-testid="song-row"
       onClick={onPlay}
       onContextMenu={menu.onContextMenu}
     >
+      {handle}
       <span className="col-index">
         <span className="index-number">{isCurrent ? <PlayingBars playing={playing} /> : number}</span>
         <button
@@ -168,6 +263,7 @@ function SongRow({
           </span>
           <span className="song-artists">
             <ArtistLinks artists={song.artists} />
+            {phoneNote ? <span className="song-phone-note"> · {phoneNote}</span> : null}
           </span>
         </span>
       </span>
@@ -178,6 +274,12 @@ function SongRow({
               {song.album.title}
             </Link>
           ) : null}
+        </span>
+      ) : null}
+      {detail !== undefined ? <span className="col-detail">{detail}</span> : null}
+      {likes.enabled ? (
+        <span className="col-like">
+          <LikeButton liked={liked} title={song.title} onToggle={() => likes.toggleSong(song)} />
         </span>
       ) : null}
       <span className="col-time">{formatTime(song.durationMs / 1000)}</span>
@@ -191,7 +293,7 @@ function SongRow({
 /** Placeholder rows while a list loads. */
 export function SongListSkeleton({ rows = 8, variant = "album" }: { rows?: number; variant?: Variant }) {
   return (
-    <div className={`song-list ${variant}`} aria-hidden="true">
+    <div className={`song-list ${variant}`} style={listColumns({ variant, likes: false })} aria-hidden="true">
       {Array.from({ length: rows }, (_, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
         <div key={i} className="song-row skeleton-row">
@@ -216,6 +318,6 @@ export function SongListSkeleton({ rows = 8, variant = "album" }: { rows?: numbe
   );
 }
 
-function stop(e: MouseEvent) {
+export function stop(e: MouseEvent) {
   e.stopPropagation();
 }

@@ -23,6 +23,15 @@ describe("saving and restoring the player", () => {
     expect(saved.volume).toBe(0.6);
   });
 
+  it("keeps what the queue was started from", () => {
+    const queue = setQueue(emptyQueue, toEntries(["a"]), 0, false);
+    const json = JSON.stringify(
+      toSaved({ queue, positionMs: 0, volume: 1, muted: false, source: "playlist:p1" }),
+    );
+    expect(parseSaved(json)?.source).toBe("playlist:p1");
+    expect(parseSaved(JSON.stringify({ v: 1, ids: [], source: 42 }))?.source).toBeNull();
+  });
+
   it("keeps a shuffled order and the original one, with the same song twice", () => {
     let q = setQueue(emptyQueue, toEntries(["a", "b", "a", "c", "d"]), 0, false);
     q = jumpTo(

@@ -19,6 +19,8 @@ export interface SavedPlayer {
   repeat: Repeat;
   volume: number;
   muted: boolean;
+  /** What the queue was started from ("album:<id>"): its play button and the plays' context. */
+  source: string | null;
 }
 
 export const STORAGE_KEY = "chorus-player";
@@ -29,9 +31,10 @@ export interface PlayerSnapshot {
   positionMs: number;
   volume: number;
   muted: boolean;
+  source?: string | null;
 }
 
-export function toSaved({ queue, positionMs, volume, muted }: PlayerSnapshot): SavedPlayer {
+export function toSaved({ queue, positionMs, volume, muted, source = null }: PlayerSnapshot): SavedPlayer {
   const base = queue.original ?? queue.entries;
   let ids = base.map((e) => e.songId);
   let order: number[] | null = null;
@@ -57,6 +60,7 @@ export function toSaved({ queue, positionMs, volume, muted }: PlayerSnapshot): S
     repeat: queue.repeat,
     volume,
     muted,
+    source,
   };
 }
 
@@ -90,6 +94,7 @@ export function parseSaved(raw: string | null): SavedPlayer | null {
     repeat: REPEAT_MODES.includes(o.repeat as Repeat) ? (o.repeat as Repeat) : "off",
     volume: typeof o.volume === "number" && o.volume >= 0 && o.volume <= 1 ? o.volume : 1,
     muted: o.muted === true,
+    source: typeof o.source === "string" && o.source.length <= 300 ? o.source : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Song } from "@chorus/contracts";
 import { type CSSProperties, type PointerEvent, type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { Cover } from "../../components/cover";
@@ -13,8 +14,11 @@ import {
   ShuffleIcon,
   VolumeIcon,
 } from "../../components/icons";
+import { MoreButton, useMenu } from "../../components/menu";
 import { formatTime } from "../format";
-import { ArtistLinks } from "../library/song-list";
+import { LikeButton } from "../library/like-button";
+import { useLikes } from "../library/likes";
+import { ArtistLinks, songMenuItems } from "../library/song-list";
 import { type Panel, player, useCurrentSong, usePlayer } from "./player";
 
 const repeatLabels = { off: "Repeat: off", all: "Repeat: all", one: "Repeat: one" } as const;
@@ -68,6 +72,7 @@ export function PlayerBar() {
                 </span>
               )}
             </div>
+            <NowPlayingActions song={song} />
           </>
         ) : restoring ? (
           <>
@@ -106,6 +111,24 @@ export function PlayerBar() {
         <Volume />
       </div>
     </section>
+  );
+}
+
+/** The heart and the song's menu (add to a playlist, go to the album), for the song playing. */
+function NowPlayingActions({ song }: { song: Song }) {
+  const likes = useLikes();
+  const menu = useMenu(() => songMenuItems(song).filter((i) => !("label" in i) || i.label !== "Play next"));
+  return (
+    <div className="np-actions">
+      {likes.enabled ? (
+        <LikeButton
+          liked={likes.songs.has(song.id)}
+          title={song.title}
+          onToggle={() => likes.toggleSong(song)}
+        />
+      ) : null}
+      <MoreButton label={`More for ${song.title}`} menu={menu} className="np-more" />
+    </div>
   );
 }
 

@@ -5,13 +5,14 @@ import { useAppliedEqualizer } from "./equalizer";
 import { EqualizerPanel } from "./equalizer-panel";
 import { LyricsPanel } from "./lyrics-panel";
 import { useMediaSession } from "./media-session";
+import { setPlaySender } from "./play-reporter";
 import { player, restorePlayer, setSongLoader, useCurrentSong, usePlayer } from "./player";
 import { QueuePanel } from "./queue-panel";
 import { usePlayerShortcuts } from "./shortcuts";
 
 /**
  * Connects the player to the rest of the app, once, inside the tRPC provider: how to fetch songs,
- * the saved queue, the account's equalizer and crossfade, the media keys, the keyboard, the tab title.
+ * where plays are reported, the saved queue, the account's equalizer and crossfade, the media keys, the keyboard, the tab title.
  */
 export function PlayerRoot() {
   const utils = trpc.useUtils();
@@ -21,6 +22,11 @@ export function PlayerRoot() {
 
   useEffect(() => {
     setSongLoader((ids) => utils.client.catalog.songsByIds.query({ ids }));
+    // Plays reach the history; "Recently played" then shows them.
+    setPlaySender(
+      (input) => utils.client.player.recordPlay.mutate(input),
+      () => void utils.player.recentlyPlayed.invalidate(),
+    );
     void restorePlayer();
   }, [utils]);
 

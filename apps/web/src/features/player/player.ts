@@ -1,8 +1,19 @@
 import type { Song } from "@chorus/contracts";
 import { useSyncExternalStore } from "react";
 import { toast } from "../../components/toast";
+import { initSession, sessionStore } from "../../lib/auth";
 import { AudioEngine, type EngineTrack, type EqualizerState } from "./engine";
+import {
+  contextOf,
+  finishListen,
+  type Listen,
+  type PlayContext,
+  pauseListen,
+  progress,
+  startListen,
+} from "./listen";
 import { parseSaved, restoreQueue, STORAGE_KEY, toSaved } from "./persist";
+import { reportPlay } from "./play-reporter";
 import * as Q from "./queue";
 
 export type Panel = "queue" | "lyrics" | "equalizer";
@@ -50,6 +61,7 @@ const FREQUENT = new Set(["position", "duration", "buffering"]);
 
 function set(patch: Partial<PlayerState>) {
   state = { ...state, ...patch };
+  if (patch.queue) syncListen();
   for (const l of listeners) l();
   if (persistEnabled) saveSoon(Object.keys(patch).every((k) => FREQUENT.has(k)));
 }
@@ -110,6 +122,123 @@ async function fetchSongs(ids: readonly string[]): Promise<Song[]> {
   return out;
 }
 
+// ---------- Listening history ----------
+
+/** The current song's listen: how long it has really played, reported when it ends or is left. */
+let listen: Listen | null = null;
+/** Entries queued by hand ("Play next", "Add to queue"): their context is the queue, not the album. */
+const handQueued = new Set<string>();
+
+function contextFor(entry: Q.Entry): PlayContext | null {
+  return handQueued.has(entry.key) ? { type: "queue", id: null } : contextOf(state.source);
+}
+
+/** A new current entry (any way it came): the previous listen is over. */
+function syncListen() {
+  const entry = Q.current(state.queue);
+  if (listen && listen.key === entry?.key) return;
+  closeListen(false);
+  listen = entry ? startListen(entry, contextFor(entry), Date.now()) : null;
+}
+
+/** Reports the current listen (a skip unless it ended by itself or near its end). */
+function closeListen(naturally: boolean) {
+  const open = listen;
+  listen = null;
+  if (!open) return;
+  clearSavedListen();
+  const song = state.songs.get(open.songId);
+  const done = finishListen(open, {
+    naturally,
+    position: open.last?.position ?? 0,
+    duration: song ? song.durationMs / 1000 : 0,
+  });
+  if (done) reportPlay(done);
+}
+
+/** The song played to its end and starts again (repeat one, or a queue of one): two plays. */
+function restartListen(naturally: boolean) {
+  closeListen(naturally);
+  const entry = Q.current(state.queue);
+  listen = entry ? startListen(entry, contextFor(entry), Date.now()) : null;
+}
+
+/** Reports what is playing now as a play of its own (before logging out), and listens on. */
+export function reportCurrentListen() {
+  restartListen(false);
+}
+
+// A listen in progress when the page goes (a reload, the phone closing the tab) carries on after
+// the reload when the same song is back, and is reported as it was otherwise.
+const LISTEN_KEY = "chorus-listen";
+interface SavedListen {
+  userId: string;
+  songId: string;
+  listenedMs: number;
+  startedAt: number;
+  context: PlayContext | null;
+  savedAt: number;
+}
+
+function saveListen() {
+  const s = sessionStore.get();
+  if (!listen || s.status !== "signedIn" || listen.listenedMs <= 0) return;
+  const saved: SavedListen = {
+    userId: s.user.id,
+    songId: listen.songId,
+    listenedMs: Math.round(listen.listenedMs),
+    startedAt: listen.startedAt,
+    context: listen.context,
+    savedAt: Date.now(),
+  };
+  localStorage.setItem(LISTEN_KEY, JSON.stringify(saved));
+}
+
+function clearSavedListen() {
+  try {
+    localStorage.removeItem(LISTEN_KEY);
+  } catch {
+    // Storage off: nothing was saved either.
+  }
+}
+
+function readSavedListen(): SavedListen | null {
+  try {
+    const raw = JSON.parse(localStorage.getItem(LISTEN_KEY) ?? "null") as SavedListen | null;
+    clearSavedListen();
+    return raw && typeof raw.songId === "string" && typeof raw.listenedMs === "number" ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+async function resumeSavedListen(saved: SavedListen) {
+  await initSession();
+  const s = sessionStore.get();
+  if (s.status !== "signedIn" || s.user.id !== saved.userId) return;
+  if (listen && listen.songId === saved.songId && Date.now() - saved.savedAt < 3_600_000) {
+    listen = {
+      ...listen,
+      listenedMs: listen.listenedMs + saved.listenedMs,
+      startedAt: saved.startedAt,
+      context: saved.context ?? listen.context,
+    };
+    return;
+  }
+  const done = finishListen(
+    {
+      key: "",
+      songId: saved.songId,
+      context: saved.context,
+      startedAt: saved.startedAt,
+      listenedMs: saved.listenedMs,
+      last: null,
+    },
+    { naturally: true, position: 0, duration: 0 },
+  );
+  if (done) reportPlay(done, saved.savedAt);
+}
+
 // ---------- The engine ----------
 
 let engine: AudioEngine | null = null;
@@ -133,11 +262,13 @@ function getEngine(): AudioEngine {
   if (engine) return engine;
   const e = new AudioEngine({
     time(position, duration) {
+      if (listen && engine?.currentKey === listen.key) listen = progress(listen, position, performance.now());
       const d =
         Number.isFinite(duration) && duration > 0 ? duration : (currentSong()?.durationMs ?? 0) / 1000;
       if (position !== state.position || d !== state.duration) set({ position, duration: d });
     },
     playing(playing) {
+      if (!playing && listen) listen = pauseListen(listen);
       if (playing !== state.playing) set({ playing });
     },
     buffering(waiting) {
@@ -145,6 +276,8 @@ function getEngine(): AudioEngine {
     },
     ended: onEnded,
     advanced(key) {
+      // A crossfade starts in the last seconds of a song: it played to its end.
+      restartListen(true);
       const index = state.queue.entries.findIndex((x) => x.key === key);
       if (index >= 0) set({ queue: Q.jumpTo(state.queue, index), position: 0, error: null });
     },
@@ -197,6 +330,7 @@ async function loadCurrent({ play, at = 0 }: { play: boolean; at?: number }) {
 }
 
 function onEnded() {
+  restartListen(true);
   const step = Q.nextStep(state.queue, { auto: true });
   if (!step) return;
   if (step.index === state.queue.index && !step.stop) {
@@ -255,6 +389,7 @@ async function onError(kind: "network" | "decode" | "unsupported" | "blocked") {
 function startQueue(queue: Q.QueueState, source: string | null) {
   persistEnabled = true;
   retried.clear();
+  handQueued.clear();
   set({ queue, source, position: 0, restoring: false });
   void loadCurrent({ play: true, at: 0 });
 }
@@ -322,6 +457,8 @@ export const player = {
     if (!Q.current(state.queue)) return;
     const max = state.duration || Number.POSITIVE_INFINITY;
     const t = Math.min(Math.max(0, seconds), max);
+    // Jumping is not listening: the next position report starts counting afresh.
+    if (listen) listen = pauseListen(listen);
     const eng = getEngine();
     if (eng.currentKey === Q.current(state.queue)?.key) eng.seek(t);
     set({ position: t });
@@ -359,7 +496,9 @@ export const player = {
     if (songs.length === 0) return;
     remember(songs);
     const wasEmpty = !Q.current(state.queue);
-    set({ queue: Q.playNext(state.queue, Q.toEntries(songs.map((s) => s.id))) });
+    const entries = Q.toEntries(songs.map((s) => s.id));
+    for (const e of entries) handQueued.add(e.key);
+    set({ queue: Q.playNext(state.queue, entries) });
     afterAdding(wasEmpty, songs.length, "next");
   },
 
@@ -367,7 +506,9 @@ export const player = {
     if (songs.length === 0) return;
     remember(songs);
     const wasEmpty = !Q.current(state.queue);
-    set({ queue: Q.addToQueue(state.queue, Q.toEntries(songs.map((s) => s.id))) });
+    const entries = Q.toEntries(songs.map((s) => s.id));
+    for (const e of entries) handQueued.add(e.key);
+    set({ queue: Q.addToQueue(state.queue, entries) });
     afterAdding(wasEmpty, songs.length, "end");
   },
 
@@ -447,8 +588,10 @@ export function saveNow() {
       positionMs: livePosition() * 1000,
       volume: state.volume,
       muted: state.muted,
+      source: state.source,
     });
     localStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
+    saveListen();
   } catch {
     // Storage full or off (private windows): the queue just does not survive a reload.
   }
@@ -460,6 +603,13 @@ let restoreStarted = false;
 export async function restorePlayer(): Promise<void> {
   if (restoreStarted) return;
   restoreStarted = true;
+  // Read before anything plays and saves a listen of its own over it.
+  const listened = readSavedListen();
+  await restoreSaved();
+  if (listened) await resumeSavedListen(listened);
+}
+
+async function restoreSaved(): Promise<void> {
   let saved: ReturnType<typeof parseSaved> = null;
   try {
     saved = parseSaved(localStorage.getItem(STORAGE_KEY));
@@ -500,7 +650,7 @@ export async function restorePlayer(): Promise<void> {
   }
   const { queue, positionMs } = restoreQueue(saved, (id) => state.songs.has(id));
   persistEnabled = true;
-  set({ queue, restoring: false, position: positionMs / 1000 });
+  set({ queue, source: saved.source, restoring: false, position: positionMs / 1000 });
   await loadCurrent({ play: false, at: positionMs / 1000 });
 }
 

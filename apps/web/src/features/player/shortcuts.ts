@@ -3,6 +3,8 @@ import { player, playerStore } from "./player";
 
 /** Where typing must not turn into commands. */
 const TEXT_ENTRY = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
+/** A drag handle (dnd-kit): Space picks the row up and the arrows move it, not the music. */
+const SORTABLE = '[aria-roledescription="sortable"]';
 /** Controls Space (and arrows) belong to when a keyboard user is on them. */
 const CONTROLS =
   'button, a[href], summary, [role="button"], [role="menuitem"], [role="tab"], [role="switch"]';
@@ -15,7 +17,7 @@ const CONTROLS =
 export function handleShortcut(e: KeyboardEvent): boolean {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return false;
   const target = e.target instanceof Element ? e.target : null;
-  if (target?.closest(TEXT_ENTRY)) return false;
+  if (target?.closest(TEXT_ENTRY) || target?.closest(SORTABLE)) return false;
   // A button reached by keyboard keeps Space for itself; one just clicked with the mouse does not
   // (people click play, then reach for the space bar).
   const keyboardOnControl = focusedByKeyboard && target?.closest(CONTROLS) != null;
