@@ -17,6 +17,7 @@ import WebSocket from "ws";
 import { buildApp } from "./app.js";
 import { openServices, type Services } from "./backends.js";
 import { loadConfig } from "./env.js";
+import { startTestServer } from "./test-server.js";
 
 let database: TestDatabase;
 const redisPrefix = uniqueRedisPrefix("app");
@@ -65,8 +66,28 @@ describe("HTTP surface", () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({
       status: "ready",
-      checks: { database: { ok: true, backend: "postgres" }, cache: { ok: true, backend: "redis" } },
+      checks: {
+        database: { ok: true, backend: "postgres" },
+        cache: { ok: true, backend: "redis" },
+        search: { ok: true, backend: "postgres" },
+      },
     });
+  });
+
+  it("stays ready with Meilisearch down, saying search answers from PostgreSQL", async () => {
+    const server = await startTestServer("ready-meili", {
+      env: { MEILI_URL: "http://127.0.0.1:9", MEILI_MASTER_KEY: "a-master-key-of-16+" },
+    });
+    try {
+      const ready = await server.app.inject("/ready");
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json().checks.search).toMatchObject({ ok: true, backend: "postgres", degraded: true });
+      expect(ready.json().checks.search.error).toMatch(
+        /^Meilisearch unavailable, answering from PostgreSQL: /,
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it("serves the web app, with a history fallback for client routes and a JSON 404 for the API", async () => {

@@ -65,6 +65,7 @@ export async function buildApp({
     limiter: services.limiter,
     media: services.media,
     mailer: services.mailer,
+    search: services.search,
     secrets: services.secrets,
     log: app.log,
     backends: services.backends,
@@ -129,7 +130,7 @@ export async function buildApp({
   return app;
 }
 
-type Check = { ok: boolean; backend: string; error?: string };
+type Check = { ok: boolean; backend: string; error?: string; degraded?: boolean };
 
 async function readiness(services: Services): Promise<Record<string, Check>> {
   const timeout = <T>(p: Promise<T>, ms: number) =>
@@ -151,7 +152,17 @@ async function readiness(services: Services): Promise<Record<string, Check>> {
       ? check("redis", () => services.redis!.ping())
       : Promise.resolve<Check>({ ok: true, backend: "memory" }),
   ]);
-  return { database, cache };
+  const state = services.searchState();
+  // Still ready while degraded: PostgreSQL answers the searches meanwhile.
+  const search: Check = state.degraded
+    ? {
+        ok: true,
+        backend: state.engine,
+        degraded: true,
+        error: `Meilisearch unavailable, answering from PostgreSQL: ${state.reason}`,
+      }
+    : { ok: true, backend: state.engine };
+  return { database, cache, search };
 }
 
 async function serveWebApp(app: FastifyInstance, root: string): Promise<void> {

@@ -21,6 +21,14 @@ import {
   type MediaStore,
   parseCloudinaryUrl,
 } from "@chorus/media";
+import {
+  createMeiliSearch,
+  createPostgresSearch,
+  type SearchEngine,
+  type SearchState,
+  startSearchSync,
+  withFallback,
+} from "@chorus/search";
 import type { Redis } from "ioredis";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
 import type { Config } from "./env.js";
@@ -45,6 +53,10 @@ export interface Services {
   mailer: Mailer;
   secrets: Secrets;
   redis: Redis | null;
+  /** PostgreSQL, or Meilisearch answered by PostgreSQL while it is down. */
+  search: SearchEngine;
+  /** Which engine answers searches now, and why not the configured one: for /ready. */
+  searchState(): SearchState;
   backends: Backends;
   /** Where each part lives, for the start-up banner (passwords hidden). */
   describe: Record<keyof Backends | "mail", string>;
@@ -119,11 +131,32 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       : createOutboxMailer(outbox, config.mailFrom, log);
     closers.push(() => mailer.close());
 
+    const postgresSearch = createPostgresSearch(db);
+    let search: SearchEngine = postgresSearch;
+    let searchState = (): SearchState => ({ engine: "postgres", degraded: false, reason: null });
+    if (config.meiliUrl) {
+      const meili = createMeiliSearch({
+        url: config.meiliUrl,
+        apiKey: config.meiliKey,
+        indexPrefix: config.meiliIndexPrefix,
+      });
+      const fallback = withFallback(meili, postgresSearch, { log });
+      closers.push(async () => fallback.close());
+      // Never fails start-up: a Meilisearch that is down only makes search answer from PostgreSQL.
+      await fallback.check();
+      // Applies the index settings, indexes the catalog when Meilisearch is empty, then follows the outbox.
+      const sync = startSearchSync(db, meili, { log });
+      closers.push(() => sync.stop());
+      search = fallback;
+      searchState = () => fallback.state();
+    }
+
     const backends: Backends = {
       database: config.databaseUrl ? "postgres" : "embedded-postgres",
       cache: cache.kind,
       eventBus: bus.kind,
       media: media.kind,
+      search: config.meiliUrl ? "meilisearch" : "postgres",
     };
     return {
       db,
@@ -134,6 +167,8 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       mailer,
       secrets,
       redis,
+      search,
+      searchState,
       backends,
       describe: {
         database: config.databaseUrl
@@ -144,6 +179,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
           : "in-process (set REDIS_URL for Redis)",
         eventBus: config.redisUrl ? "Redis pub/sub" : "in-process (set REDIS_URL to share across instances)",
         media: config.cloudinaryUrl ? "Cloudinary (CLOUDINARY_URL)" : `local disk in ${config.dataDir}/media`,
+        search: config.meiliUrl
+          ? `Meilisearch at ${redactUrl(config.meiliUrl).replace(/\/$/, "")} (indexes ${config.meiliIndexPrefix}*; PostgreSQL while it is down)`
+          : "PostgreSQL full text + trigrams (set MEILI_URL for Meilisearch)",
         mail: config.smtpUrl
           ? `SMTP at ${redactUrl(config.smtpUrl)}`
           : `outbox folder ${outbox} (codes are also logged; set SMTP_URL to send real mail)`,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import path from "node:path";
+import { redactUrl } from "@chorus/cache";
 import { createDb, type Db, migrateToLatest } from "@chorus/db";
 import { formatReport, importLibrary, renderProgress } from "@chorus/library";
 import {
@@ -8,6 +9,7 @@ import {
   type MediaStore,
   parseCloudinaryUrl,
 } from "@chorus/media";
+import { createMeiliSearch, explainError, type ReindexProgress, reindex } from "@chorus/search";
 import { seedDemoCatalog } from "./demo.js";
 import { connectEmbeddedPostgres } from "./embedded-postgres.js";
 import { ConfigError, loadConfig } from "./env.js";
@@ -17,9 +19,10 @@ const USAGE = `Usage: pnpm chorus <command>
   import <folder> [--prune]   add the music under <folder> to the catalog (files stay where they are);
                               --prune removes songs whose files are gone
   demo                        (re)create the demo catalog of synthesized albums
+  reindex                     rebuild the Meilisearch indexes from the catalog (with MEILI_URL)
   help                        this text
 
-Uses the same configuration as the server (DATABASE_URL, DATA_DIR, CLOUDINARY_URL...).`;
+Uses the same configuration as the server (DATABASE_URL, DATA_DIR, CLOUDINARY_URL, MEILI_URL...).`;
 
 const quiet = { info() {}, warn() {}, debug() {} };
 
@@ -79,8 +82,73 @@ async function main(argv: string[]): Promise<number> {
       await ctx.close();
     }
   }
+  if (command === "reindex") return reindexCommand();
   console.error(`Unknown command "${command}".\n\n${USAGE}`);
   return 2;
+}
+
+async function reindexCommand(): Promise<number> {
+  const config = loadConfig();
+  if (!config.meiliUrl) {
+    process.stdout.write(
+      "Search uses PostgreSQL (MEILI_URL is not set): its indexes are kept up to date by the database itself, so there is nothing to rebuild.\n",
+    );
+    return 0;
+  }
+  const meili = createMeiliSearch({
+    url: config.meiliUrl,
+    apiKey: config.meiliKey,
+    indexPrefix: config.meiliIndexPrefix,
+  });
+  await meili.health().catch((error: unknown) => {
+    throw new Error(
+      `Meilisearch is not reachable at ${redactUrl(config.meiliUrl!).replace(/\/$/, "")} (MEILI_URL): ${explainError(error)}`,
+    );
+  });
+  const ctx = await open();
+  try {
+    const report = await reindex(ctx.db, meili, { onProgress: renderReindexProgress(process.stderr) }).catch(
+      (error: unknown) => {
+        throw new Error(
+          `${explainError(error)}\nThe indexes are partly rebuilt: run \`pnpm chorus reindex\` again.`,
+        );
+      },
+    );
+    const n = (count: number) => count.toLocaleString("en-US");
+    const { songs, albums, artists, playlists } = report.indexed;
+    process.stdout.write(
+      `Reindexed ${n(songs)} songs · ${n(albums)} albums · ${n(artists)} artists · ${n(playlists)} playlists into Meilisearch (indexes ${config.meiliIndexPrefix}*) in ${(report.ms / 1000).toFixed(1)} s\n`,
+    );
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+const BAR = 24;
+
+/** One line per type: a bar redrawn in place on a terminal, otherwise a line every couple of seconds. */
+function renderReindexProgress(stream: NodeJS.WriteStream): (progress: ReindexProgress) => void {
+  const tty = stream.isTTY === true;
+  const finished = new Set<string>();
+  let last = Number.NEGATIVE_INFINITY;
+  return ({ type, done, total }) => {
+    if (finished.has(type)) return;
+    const complete = done >= total;
+    const now = performance.now();
+    if (!complete && now - last < (tty ? 100 : 2_000)) return;
+    last = now;
+    if (complete) finished.add(type);
+    const counts = `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`;
+    if (tty) {
+      const filled = total === 0 ? BAR : Math.round((BAR * done) / total);
+      stream.write(
+        `\r${type.padEnd(9)} [${"#".repeat(filled)}${"-".repeat(BAR - filled)}] ${counts}\x1b[K${complete ? "\n" : ""}`,
+      );
+    } else {
+      stream.write(`${type.padEnd(9)} ${counts}\n`);
+    }
+  };
 }
 
 main(process.argv.slice(2)).then(

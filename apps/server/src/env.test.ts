@@ -72,6 +72,47 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("uses PostgreSQL search unless MEILI_URL is set", () => {
+    expect(loadConfig({}, "/srv/chorus")).toMatchObject({
+      meiliUrl: undefined,
+      meiliKey: undefined,
+      meiliIndexPrefix: "chorus_",
+    });
+    expect(
+      loadConfig({
+        MEILI_URL: "http://search:7700/",
+        MEILI_MASTER_KEY: "a-master-key-of-32-characters-ok",
+        MEILI_INDEX_PREFIX: "staging_",
+      }),
+    ).toMatchObject({
+      meiliUrl: "http://search:7700",
+      meiliKey: "a-master-key-of-32-characters-ok",
+      meiliIndexPrefix: "staging_",
+    });
+    expect(loadConfig({ MEILI_URL: "https://search.example.com" }).meiliUrl).toBe(
+      "https://search.example.com",
+    );
+    expect(loadConfig({ MEILI_URL: "" }).meiliUrl).toBeUndefined();
+  });
+
+  it("names MEILI_URL when it is not an http(s) URL, and the key when it is too short", () => {
+    expect(problems({ MEILI_URL: "localhost:7700" })).toEqual([
+      'MEILI_URL is not a valid http:// URL (got "localhost:7700"); expected e.g. http://localhost:7700',
+    ]);
+    expect(problems({ MEILI_URL: "meili://search:7700" })[0]).toMatch(
+      /^MEILI_URL is not a valid http:\/\/ URL/,
+    );
+    expect(problems({ MEILI_URL: "http://user:hunter2@search:7700", MEILI_MASTER_KEY: "short" })).toEqual([
+      "MEILI_MASTER_KEY must be at least 16 characters (Meilisearch refuses shorter master keys)",
+    ]);
+    expect(problems({ MEILI_URL: "htp://user:hunter2@search:7700" })[0]).toContain(
+      '(got "htp://user:***@search:7700")',
+    );
+    expect(problems({ MEILI_INDEX_PREFIX: "chorus songs" })).toEqual([
+      "MEILI_INDEX_PREFIX may hold letters, digits, _ and - (at most 50)",
+    ]);
+  });
+
   it("lists every bad variable at once", () => {
     const found = problems({ PORT: "-1", REDIS_URL: "http://cache", LOG_LEVEL: "loud", NODE_ENV: "staging" });
     expect(found).toHaveLength(4);

@@ -64,6 +64,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\w:.-]{1,50}$/, "REDIS_PREFIX may hold letters, digits and : . _ - (at most 50)")
     .default("chorus:"),
+  MEILI_URL: urlWithProtocols("MEILI_URL", ["http:", "https:"], "http://localhost:7700").optional(),
+  MEILI_MASTER_KEY: z
+    .string()
+    .trim()
+    .min(16, "MEILI_MASTER_KEY must be at least 16 characters (Meilisearch refuses shorter master keys)")
+    .optional(),
+  MEILI_INDEX_PREFIX: z
+    .string()
+    .regex(/^[\w-]{1,50}$/, "MEILI_INDEX_PREFIX may hold letters, digits, _ and - (at most 50)")
+    .default("chorus_"),
   PUBLIC_URL: urlWithProtocols("PUBLIC_URL", ["https:", "http:"], "https://music.example.com").optional(),
   CLOUDINARY_URL: z
     .string()
@@ -125,6 +135,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** Put before every Redis key and channel, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
+  /** Unset: search with PostgreSQL full text + pg_trgm. Set: Meilisearch, PostgreSQL while it is down. */
+  meiliUrl: string | undefined;
+  /** The master key, or an API key allowed to manage indexes, documents and settings. */
+  meiliKey: string | undefined;
+  /** Put before every index name, so deployments (and tests) can share one Meilisearch. */
+  meiliIndexPrefix: string;
   publicUrl: string | undefined;
   /** Unset: media on the local disk under DATA_DIR/media. */
   cloudinaryUrl: string | undefined;
@@ -186,6 +202,9 @@ export function loadConfig(
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    meiliUrl: e.MEILI_URL?.replace(/\/+$/, ""),
+    meiliKey: e.MEILI_MASTER_KEY,
+    meiliIndexPrefix: e.MEILI_INDEX_PREFIX,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     cloudinaryUrl: e.CLOUDINARY_URL,
     demoCatalog: e.DEMO_CATALOG === "true" || (e.DEMO_CATALOG === "auto" && !e.DATABASE_URL),

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       `  Cache     ${services.describe.cache}`,
       `  Events    ${services.describe.eventBus}`,
       `  Media     ${services.describe.media}`,
+      `  Search    ${services.describe.search}${services.searchState().degraded ? `, unreachable now: answering from PostgreSQL (${services.searchState().reason})` : ""}`,
       `  Mail      ${services.describe.mail}`,
       config.serveWeb
         ? ""

@@ -3,6 +3,7 @@ import type { Backends } from "@chorus/contracts";
 import type { Db } from "@chorus/db";
 import type { Mailer } from "@chorus/mail";
 import type { MediaStore } from "@chorus/media";
+import type { SearchEngine } from "@chorus/search";
 
 export interface Log {
   info(obj: object, msg?: string): void;
@@ -27,6 +28,7 @@ export interface ApiDeps {
   limiter: RateLimiter;
   media: MediaStore;
   mailer: Mailer;
+  search: SearchEngine;
   secrets: Secrets;
   backends: Backends;
   log: Log;

@@ -7,6 +7,7 @@ import { libraryRouter } from "./modules/library/library.router.js";
 import { lyricsRouter } from "./modules/lyrics/lyrics.router.js";
 import { playerRouter } from "./modules/player/player.router.js";
 import { playlistRouter } from "./modules/playlists/playlists.router.js";
+import { searchRouter } from "./modules/search/search.router.js";
 import { systemRouter } from "./modules/system/system.router.js";
 import { userRouter } from "./modules/users/users.router.js";
 import { createCallerFactory, router } from "./trpc.js";
@@ -19,6 +20,7 @@ export const appRouter = router({
   lyrics: lyricsRouter,
   player: playerRouter,
   playlist: playlistRouter,
+  search: searchRouter,
   system: systemRouter,
   user: userRouter,
 });

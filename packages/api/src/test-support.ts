@@ -14,6 +14,7 @@ import {
 import { createDb, type Db, migrateToLatest } from "@chorus/db";
 import { createSmtpMailer } from "@chorus/mail";
 import { createLocalMediaStore } from "@chorus/media";
+import { createPostgresSearch } from "@chorus/search";
 import {
   createTestDatabase,
   deleteRedisKeys,
@@ -152,6 +153,7 @@ export async function createApiTestEnv(
     limiter: createRedisRateLimiter(redis, { prefix }),
     media: createLocalMediaStore(mediaDir),
     mailer: createSmtpMailer(`smtp://127.0.0.1:${port}`, "Chorus <chorus@example.com>"),
+    search: createPostgresSearch(db),
     secrets: { authSecret: "test-secret-test-secret-test-secret-0123456789" },
     backends: { database: "postgres", cache: options.cache ?? "memory", eventBus: "memory", media: "local" },
     log: silentLog,

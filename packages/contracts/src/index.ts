@@ -6,5 +6,6 @@ export * from "./library.js";
 export * from "./lyrics.js";
 export * from "./player.js";
 export * from "./playlists.js";
+export * from "./search.js";
 export * from "./system.js";
 export * from "./user.js";

@@ -6,6 +6,8 @@ export const Backends = z.object({
   cache: z.enum(["memory", "redis"]),
   eventBus: z.enum(["memory", "redis"]),
   media: z.enum(["local", "cloudinary"]),
+  /** The configured search engine (Meilisearch falls back to PostgreSQL while it is down: see /ready). */
+  search: z.enum(["postgres", "meilisearch"]).optional(),
 });
 export type Backends = z.infer<typeof Backends>;
 

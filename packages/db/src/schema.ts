@@ -119,6 +119,8 @@ export interface SongsTable {
   sample_rate: number | null;
   channels: number | null;
   lossless: boolean | null;
+  /** Folded title (A), album title (B) and artists (C), kept by triggers (migration 005). */
+  search_vector: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -200,6 +202,9 @@ export interface Database {
   plays: PlaysTable;
   popular_songs: PopularSongsView;
   view_refreshes: ViewRefreshesTable;
+  recent_searches: RecentSearchesTable;
+  search_words: SearchWordsTable;
+  search_outbox: SearchOutboxTable;
 }
 
 export interface SongLikesTable {
@@ -279,6 +284,31 @@ export interface ViewRefreshesTable {
 export interface CatalogStateTable {
   id: Generated<boolean>;
   revision: ColumnType<string, never, never>;
+}
+
+/** A signed-in user's searches; one row per normalized query, the newest kept. */
+export interface RecentSearchesTable {
+  user_id: string;
+  /** As typed (trimmed). */
+  query: string;
+  /** What identifies it: see normalizeQuery in @chorus/search. */
+  normalized: string;
+  searched_at: Timestamp;
+}
+
+/** Distinct words of the song search documents, for typo correction (kept by triggers). */
+export interface SearchWordsTable {
+  word: string;
+}
+
+export type SearchEntity = "song" | "album" | "artist" | "playlist";
+
+/** Changes for an external search index to pick up; see migration 005 for the contract. */
+export interface SearchOutboxTable {
+  id: ColumnType<string, never, never>;
+  entity: SearchEntity;
+  entity_id: string;
+  created_at: CreatedAt;
 }
 
 export type User = Selectable<UsersTable>;

@@ -3,6 +3,7 @@ import * as core from "./2026-11-25-001-core.js";
 import * as accounts from "./2026-11-25-002-accounts.js";
 import * as catalog from "./2026-11-25-003-catalog.js";
 import * as library from "./2026-11-25-004-library.js";
+import * as search from "./2026-11-25-005-search.js";
 
 /**
  * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25-002-accounts": accounts,
   "2026-11-25-003-catalog": catalog,
   "2026-11-25-004-library": library,
+  "2026-11-25-005-search": search,
 };

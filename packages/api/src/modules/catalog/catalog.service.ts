@@ -261,6 +261,28 @@ export async function loadAlbums(ctx: Context, ids: readonly string[]): Promise<
   return new Map((await shapeAlbums(ctx, rows)).map((a) => [a.id, a]));
 }
 
+/** Artists by id, shaped, for lists that hold artist ids. */
+export async function loadArtists(ctx: Context, ids: readonly string[]): Promise<Map<string, ArtistSummary>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const [rows, totals] = await Promise.all([
+    ctx.db.selectFrom("artists").select(["id", "name", "image_key"]).where("id", "in", unique).execute(),
+    artistTotals(ctx.db, unique),
+  ]);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: r.name,
+        imageUrl: r.image_key ? ctx.media.imageUrl(r.image_key, "cover") : null,
+        albumCount: totals.get(r.id)?.albums ?? 0,
+        songCount: totals.get(r.id)?.songs ?? 0,
+      },
+    ]),
+  );
+}
+
 export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]> {
   const byId = await loadSongs(ctx, ids);
   return ids.flatMap((id) => {

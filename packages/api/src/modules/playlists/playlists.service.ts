@@ -84,6 +84,21 @@ async function summaries(ctx: Context, rows: Playlist[]): Promise<PlaylistSummar
   }));
 }
 
+/** Public playlists by id, shaped; any that is private or gone by now is left out. */
+export async function loadPublicPlaylists(
+  ctx: Context,
+  ids: readonly string[],
+): Promise<Map<string, PlaylistSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db
+    .selectFrom("playlists")
+    .selectAll()
+    .where("id", "in", [...new Set(ids)])
+    .where("is_public", "=", true)
+    .execute();
+  return new Map((await summaries(ctx, rows)).map((s) => [s.id, s]));
+}
+
 function loadHeader(ctx: Context, id: string): Promise<Header | undefined> {
   return getOrSet(
     ctx.cache,

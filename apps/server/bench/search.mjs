@@ -1,0 +1,286 @@
+// Search on a large generated catalog through the real HTTP server: p50/p95/p99 of search.query and
+// search.autocomplete over realistic queries with typos (a different query almost every time, so the
+// cache rarely helps), 10 concurrent clients; and, while the searches run, the latency of another
+// request (catalog.song), against the same request on an idle server: search must not stall the rest.
+// Makes and drops its own database. Run after `pnpm build`:
+//   pnpm --filter @chorus/server bench:search
+// Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
+// SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2).
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+const trpcGet = (procedure, input) =>
+  `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+
+// ---------- the load generator (worker thread) ----------
+
+async function loadGenerator(job) {
+  const { default: autocannon } = await import("autocannon");
+  const random = (n) => Math.floor(Math.random() * n);
+  const percentile = (sorted, p) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  const summary = (ms) => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    return {
+      n: sorted.length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+    };
+  };
+
+  /** A request every 50 ms to a cheap procedure, measured; runs until `until`. */
+  async function probe(until) {
+    const ms = [];
+    while (Date.now() < until) {
+      const started = performance.now();
+      const res = await fetch(`${job.base}${job.probePath}`);
+      await res.arrayBuffer();
+      ms.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return summary(ms);
+  }
+
+  async function load(paths, seconds) {
+    const latencies = [];
+    let non2xx = 0;
+    const instance = autocannon({
+      url: job.base,
+      connections: job.connections,
+      duration: seconds,
+      requests: [{ setupRequest: (req) => ({ ...req, method: "GET", path: paths[random(paths.length)] }) }],
+    });
+    instance.on("response", (_c, status, _b, ms) => {
+      latencies.push(ms);
+      if (status < 200 || status > 299) non2xx++;
+    });
+    const result = await instance;
+    return {
+      ...summary(latencies),
+      rps: result.totalCompletedRequests / result.duration,
+      non2xx,
+      errors: result.errors,
+    };
+  }
+
+  const results = {};
+  results.idleProbe = await probe(Date.now() + 3_000);
+  for (const [name, paths] of Object.entries(job.workloads)) {
+    await load(paths, job.warmup);
+    const probing = probe(Date.now() + job.seconds * 1000);
+    results[name] = await load(paths, job.seconds);
+    results[`${name}:probe`] = await probing;
+  }
+  parentPort.postMessage(results);
+}
+
+// ---------- the server, the data and the report (main thread) ----------
+
+const WORDS = `love night heart light fire rain blue dream summer river road home dance city star gold sky
+time world girl boy moon sun stone wild soul ocean storm shadow silver morning evening winter spring
+autumn garden window paper letter song radio highway train station mountain valley desert island
+harbor forest field flower rose honey sugar coffee whiskey midnight sunrise sunset thunder lightning
+echo mirror glass velvet electric neon crystal diamond broken lonely young old sweet bitter golden
+little big last first lost found falling rising running waiting dreaming burning shining fading
+together forever never always tonight tomorrow yesterday again away alone inside outside over under
+between behind beyond without within through across along around kingdom empire garden cathedral
+machine engine signal static wire circuit satellite rocket planet comet galaxy universe atlas
+compass anchor sailor captain pilot driver dancer singer painter poet stranger lover friend brother
+sister mother father daughter son queen king prince angel devil ghost spirit saint sinner hunter`
+  .split(/\s+/)
+  .filter(Boolean);
+const FIRST =
+  "Anna Björk Chloé Diego Élodie Felix Greta Hugo Ines Jonas Kai Lena Mateo Nina Oskar Paula Rafael Sigrún Tomás Zoë".split(
+    " ",
+  );
+const LAST =
+  "Hall Orchard Coast Pools Rivers Stone Okafor Sørensen Müller García Dubois Novak Kowalski Rossi Silva Tanaka Kim Nguyen Walsh Byrne".split(
+    " ",
+  );
+
+/** One realistic typo: a letter dropped, doubled, swapped with the next, or replaced by a neighbour. */
+function typo(text, rand) {
+  const letters = [...text];
+  const positions = letters.map((c, i) => (/\p{L}/u.test(c) ? i : -1)).filter((i) => i > 0);
+  if (positions.length === 0) return text;
+  const i = positions[Math.floor(rand() * positions.length)];
+  const kind = Math.floor(rand() * 4);
+  if (kind === 0) letters.splice(i, 1);
+  else if (kind === 1) letters.splice(i, 0, letters[i]);
+  else if (kind === 2 && i + 1 < letters.length) [letters[i], letters[i + 1]] = [letters[i + 1], letters[i]];
+  else letters[i] = "qwertyuiopasdfghjklzxcvbnm"[Math.floor(rand() * 26)];
+  return letters.join("");
+}
+
+async function main() {
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { default: pg } = await import("pg");
+  const { buildApp, loadConfig, openServices } = await import("../dist/app.js");
+
+  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const songCount = Number(process.env.SONGS ?? 100_000);
+  const seconds = Number(process.env.SECONDS ?? 10);
+  const warmup = Number(process.env.WARMUP ?? 2);
+  const connections = Number(process.env.CONNECTIONS ?? 10);
+  const name = `chorus_bench_search_${process.pid}`;
+  const started = Date.now();
+  const step = (what) => console.log(`… ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  const adminClient = new pg.Client(admin);
+  await adminClient.connect();
+  await adminClient.query(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), "chorus-bench-search-"));
+  const closers = [];
+  let cleaned = false;
+  async function cleanup() {
+    if (cleaned) return;
+    cleaned = true;
+    for (const close of closers.reverse())
+      await close().catch((err) => console.warn("cleanup:", err.message));
+    await adminClient.query(`drop database if exists ${name} with (force)`).catch((err) => console.warn(err));
+    await adminClient.end().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  }
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  }
+  process.once("uncaughtException", (err) => {
+    console.error(err);
+    void cleanup().finally(() => process.exit(1));
+  });
+
+  try {
+    // No REDIS_URL: the in-process cache, as `pnpm start` runs. Queries rarely repeat, so it rarely hits.
+    const config = loadConfig({
+      DATABASE_URL: url.toString(),
+      DATA_DIR: dir,
+      NODE_ENV: "production",
+      SERVE_WEB: "false",
+      LOG_LEVEL: "silent",
+    });
+    const services = await openServices(config);
+    closers.push(() => services.close());
+
+    step(`generating ${songCount.toLocaleString("en")} songs`);
+    const seed = new pg.Client(url.toString());
+    await seed.connect();
+    closers.push(() => seed.end());
+    const artists = Math.max(50, Math.round(songCount / 20));
+    const albums = Math.max(100, Math.round(songCount / 10));
+    // Deterministic "random" words from the row number, so every run searches the same catalog.
+    await seed.query(
+      `insert into artists (name)
+       select distinct on (lower(n)) n from (
+         select case when g % 3 = 0
+           then 'The ' || initcap(($1::text[])[1 + (g * 31) % $3]) || ' ' || initcap(($1::text[])[1 + (g * 17) % $3]) || 's'
+           else ($2::text[])[1 + g % $4] || ' ' || ($5::text[])[1 + (g / $4) % $6] || case when g >= $4 * $6 then ' ' || g else '' end
+         end as n from generate_series(0, $7::int - 1) g) t`,
+      [WORDS, FIRST, WORDS.length, FIRST.length, LAST, LAST.length, artists],
+    );
+    await seed.query(
+      `insert into albums (title, artist_id)
+       select distinct on (lower(t), a) t, a from (
+         select initcap(($1::text[])[1 + (g * 7) % $2]) || ' ' || initcap(($1::text[])[1 + (g * 13) % $2]) || ' ' || g as t,
+                ar.id as a
+         from generate_series(0, $3::int - 1) g
+         join (select id, row_number() over (order by id) - 1 as n from artists) ar
+           on ar.n = g % (select count(*) from artists)) x`,
+      [WORDS, WORDS.length, albums],
+    );
+    await seed.query(
+      `insert into songs (title, album_id, track_number, duration_ms)
+       select initcap(array_to_string(array(
+                select ($1::text[])[(1 + (g * 2654435761::bigint + k * 40503) % $2::int)::int]
+                from generate_series(1, 1 + g % 4) k), ' ')),
+              al.id, g % 12 + 1, 120000 + (g * 7919) % 180000
+       from generate_series(0, $3::int - 1) g
+       join (select id, row_number() over (order by id) - 1 as n from albums) al
+         on al.n = g % (select count(*) from albums)`,
+      [WORDS, WORDS.length, songCount],
+    );
+    await seed.query(`insert into song_artists (song_id, artist_id, position)
+      select s.id, al.artist_id, 0 from songs s join albums al on al.id = s.album_id where al.artist_id is not null`);
+    await seed.query("analyze");
+    step("catalog ready");
+
+    // Realistic queries: titles, artist names and prefixes as typed, a third of them with a typo.
+    let state = 42;
+    const rand = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const sampleSongs = (await seed.query("select title from songs order by md5(id::text) limit 3000")).rows;
+    const sampleArtists = (await seed.query("select name from artists order by md5(id::text) limit 1000"))
+      .rows;
+    const phrases = [...sampleSongs.map((r) => r.title), ...sampleArtists.map((r) => r.name)];
+    const queries = phrases.map((p) => (rand() < 0.33 ? typo(p, rand) : p).toLowerCase());
+    const prefixes = phrases.map((p) => {
+      const q = p.toLowerCase().slice(0, 2 + Math.floor(rand() * 6));
+      return rand() < 0.2 ? typo(q, rand) : q;
+    });
+    const someSong = (await seed.query("select id from songs limit 1")).rows[0].id;
+
+    const app = await buildApp({ config, services, logger: false });
+    closers.push(() => app.close());
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const base = `http://127.0.0.1:${app.server.address().port}`;
+
+    // One request of each kind first: a broken procedure fails loudly here, not as a fast 4xx table.
+    for (const p of [
+      trpcGet("search.query", { q: queries[0] }),
+      trpcGet("search.autocomplete", { q: prefixes[0] }),
+    ]) {
+      const res = await fetch(base + p);
+      if (!res.ok) throw new Error(`${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    }
+
+    const job = {
+      base,
+      connections,
+      seconds,
+      warmup,
+      probePath: trpcGet("catalog.song", { id: someSong }),
+      workloads: {
+        "search.query": queries.map((q) => trpcGet("search.query", { q })),
+        "search.autocomplete": prefixes.map((q) => trpcGet("search.autocomplete", { q })),
+      },
+    };
+    services.cache.resetStats();
+    step(
+      `${queries.length} queries, ${prefixes.length} prefixes; ${connections} clients, ${warmup} s warm-up + ${seconds} s each`,
+    );
+    const results = await new Promise((resolve, reject) => {
+      const worker = new Worker(new URL(import.meta.url), { workerData: job });
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    const stats = services.cache.stats();
+
+    const row = (label, r) =>
+      `${label.padEnd(34)} ${String(Math.round(r.rps ?? 0)).padStart(6)} ${r.p50.toFixed(1).padStart(7)} ${r.p95.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)}${r.non2xx ? `  (${r.non2xx} non-2xx)` : ""}`;
+    console.log(
+      `\n${songCount.toLocaleString("en")} songs, PostgreSQL ${(await seed.query("show server_version")).rows[0].server_version}`,
+    );
+    console.log(`${"request".padEnd(34)}  req/s  p50 ms  p95 ms  p99 ms`);
+    console.log("-".repeat(70));
+    console.log(row("search.query", results["search.query"]));
+    console.log(row("  catalog.song meanwhile", results["search.query:probe"]));
+    console.log(row("search.autocomplete", results["search.autocomplete"]));
+    console.log(row("  catalog.song meanwhile", results["search.autocomplete:probe"]));
+    console.log(row("catalog.song, idle server (baseline)", results.idleProbe));
+    console.log(`cache hit rate over the run: ${(stats.hitRate * 100).toFixed(1)} % (queries rarely repeat)`);
+    console.log(
+      `search.query p95 ${results["search.query"].p95.toFixed(1)} ms, autocomplete p95 ${results["search.autocomplete"].p95.toFixed(1)} ms at ${songCount.toLocaleString("en")} songs; another request's p99 ${results.idleProbe.p99.toFixed(1)} → ${results["search.query:probe"].p99.toFixed(1)} ms under search load (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+// Last: main() reads the word lists above.
+if (isMainThread) await main();
+else await loadGenerator(workerData);

@@ -1,0 +1,168 @@
+import { getOrSet, keys, TTL, tags } from "@chorus/cache";
+import {
+  AUTOCOMPLETE_LIMIT,
+  type AutocompleteInput,
+  type AutocompleteResult,
+  RECENT_SEARCHES_MAX,
+  type RecentSearches,
+  type SearchInput,
+  type SearchResult,
+  SearchType,
+} from "@chorus/contracts";
+import type { Db } from "@chorus/db";
+import { normalizeQuery, tidyQuery } from "@chorus/search";
+import type { Context } from "../../context.js";
+import type { ProtectedContext, ViewerContext } from "../../trpc.js";
+import { catalogKey, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
+import { loadPublicPlaylists } from "../playlists/playlists.service.js";
+
+type CatalogPart = Pick<SearchResult, "songs" | "albums" | "artists">;
+
+/** The values of `byId` for `ids`, in that order, skipping any that is gone. */
+function inOrder<T>(ids: readonly string[], byId: Map<string, T>): T[] {
+  return ids.flatMap((id) => {
+    const value = byId.get(id);
+    return value === undefined ? [] : [value];
+  });
+}
+
+/**
+ * Grouped results, cached per normalized query in two parts that go stale for different reasons:
+ * songs, albums and artists under the catalog revision (decision 005), which any catalog write moves,
+ * whoever makes it; public playlists under the `playlists:public` tag, which every server-side change
+ * to a public playlist (or one going public or private) invalidates, as it does for the public list.
+ * Playlist edits then leave the catalog part cached, and catalog imports the playlists part.
+ */
+export async function search(ctx: ViewerContext, input: SearchInput): Promise<SearchResult> {
+  const query = normalizeQuery(input.q);
+  if (ctx.user && query) remember(ctx, ctx.user.id, input.q, query);
+  const result: SearchResult = { query, songs: [], albums: [], artists: [], playlists: [] };
+  if (!query) return result;
+  // Sorted, so that the same request in any order is one cache entry.
+  const types = [...new Set(input.types ?? SearchType.options)].sort();
+  const limit = input.limit ?? 10;
+  const catalogTypes = types.filter((t) => t !== "playlists");
+
+  const [catalog, playlists] = await Promise.all([
+    catalogTypes.length === 0
+      ? undefined
+      : getOrSet(
+          ctx.cache,
+          await catalogKey(ctx, keys.search({ q: query, types: catalogTypes, limit })),
+          TTL.search,
+          async (): Promise<CatalogPart> => {
+            const hits = await ctx.search.search({ q: query, types: catalogTypes, limit });
+            const [songs, albums, artists] = await Promise.all([
+              loadSongs(ctx, hits.songs),
+              loadAlbums(ctx, hits.albums),
+              loadArtists(ctx, hits.artists),
+            ]);
+            return {
+              songs: inOrder(hits.songs, songs),
+              albums: inOrder(hits.albums, albums),
+              artists: inOrder(hits.artists, artists),
+            };
+          },
+        ),
+    types.includes("playlists")
+      ? getOrSet(
+          ctx.cache,
+          keys.search({ q: query, types: ["playlists"], limit }),
+          TTL.search,
+          async () => {
+            const hits = await ctx.search.search({ q: query, types: ["playlists"], limit });
+            return inOrder(hits.playlists, await loadPublicPlaylists(ctx, hits.playlists));
+          },
+          { tags: [tags.publicPlaylists()] },
+        )
+      : undefined,
+  ]);
+  return { ...result, ...catalog, ...(playlists ? { playlists } : {}) };
+}
+
+export async function autocomplete(ctx: Context, input: AutocompleteInput): Promise<AutocompleteResult> {
+  const query = normalizeQuery(input.q);
+  if (!query) return { query, suggestions: [] };
+  const suggestions = await getOrSet(
+    ctx.cache,
+    await catalogKey(ctx, keys.search({ autocomplete: query })),
+    TTL.search,
+    () => ctx.search.autocomplete(query, AUTOCOMPLETE_LIMIT),
+  );
+  return { query, suggestions };
+}
+
+// ---------- recent searches ----------
+
+/**
+ * Records a search without holding up its answer: a failure to record costs the user one entry in
+ * their recent list, never their results. The time is taken now, so two searches in quick succession
+ * keep their order even if their writes finish the other way round.
+ */
+function remember(ctx: Context, userId: string, typed: string, normalized: string): void {
+  recordSearch(ctx.db, userId, tidyQuery(typed), normalized, new Date()).catch((error: unknown) =>
+    ctx.log.warn({ err: error, userId, requestId: ctx.requestId }, "recent search not recorded"),
+  );
+}
+
+export async function recordSearch(
+  db: Db,
+  userId: string,
+  query: string,
+  normalized: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto("recent_searches")
+    .values({ user_id: userId, query, normalized, searched_at: at })
+    .onConflict((oc) =>
+      oc
+        .columns(["user_id", "normalized"])
+        .doUpdateSet((eb) => ({
+          query: eb.ref("excluded.query"),
+          searched_at: eb.ref("excluded.searched_at"),
+        }))
+        .where("recent_searches.searched_at", "<=", at),
+    )
+    .execute();
+  await db
+    .deleteFrom("recent_searches")
+    .where("user_id", "=", userId)
+    .where("normalized", "not in", (eb) =>
+      eb
+        .selectFrom("recent_searches")
+        .select("normalized")
+        .where("user_id", "=", userId)
+        .orderBy("searched_at", "desc")
+        .limit(RECENT_SEARCHES_MAX),
+    )
+    .execute();
+}
+
+export async function recent(ctx: ProtectedContext): Promise<RecentSearches> {
+  const rows = await ctx.db
+    .selectFrom("recent_searches")
+    .select(["query", "searched_at"])
+    .where("user_id", "=", ctx.user.id)
+    .orderBy("searched_at", "desc")
+    .limit(RECENT_SEARCHES_MAX)
+    .execute();
+  return { items: rows.map((r) => ({ query: r.query, searchedAt: r.searched_at })) };
+}
+
+export async function clearRecent(ctx: ProtectedContext): Promise<{ cleared: number }> {
+  const result = await ctx.db
+    .deleteFrom("recent_searches")
+    .where("user_id", "=", ctx.user.id)
+    .executeTakeFirst();
+  return { cleared: Number(result.numDeletedRows) };
+}
+
+export async function removeRecent(ctx: ProtectedContext, query: string): Promise<{ removed: boolean }> {
+  const result = await ctx.db
+    .deleteFrom("recent_searches")
+    .where("user_id", "=", ctx.user.id)
+    .where("normalized", "=", normalizeQuery(query))
+    .executeTakeFirst();
+  return { removed: result.numDeletedRows > 0n };
+}

@@ -1,0 +1,81 @@
+export type SearchType = "songs" | "albums" | "artists" | "playlists";
+export const SEARCH_TYPES: readonly SearchType[] = ["songs", "albums", "artists", "playlists"];
+
+export interface SearchRequest {
+  q: string;
+  types: SearchType[];
+  limit: number;
+}
+
+/** Ids in rank order per type; the API shapes them into songs, albums... */
+export interface SearchHits {
+  songs: string[];
+  albums: string[];
+  artists: string[];
+  playlists: string[];
+}
+
+export interface Suggestion {
+  type: "song" | "album" | "artist";
+  id: string;
+  /** The song or album title, or the artist's name. */
+  text: string;
+  /** Who it is by (songs and albums), for a second line. */
+  detail: string | null;
+}
+
+export interface SearchEngine {
+  readonly kind: "postgres" | "meilisearch";
+  search(request: SearchRequest): Promise<SearchHits>;
+  autocomplete(prefix: string, limit: number): Promise<Suggestion[]>;
+}
+
+export const NO_HITS: Readonly<SearchHits> = Object.freeze({
+  songs: [],
+  albums: [],
+  artists: [],
+  playlists: [],
+});
+
+/** The longest query searched, in characters: a longer one is cut here (a pasted paragraph, say). */
+export const QUERY_MAX = 200;
+
+// Letters that NFKD leaves whole, folded as PostgreSQL's unaccent folds them, so that a query word
+// and the same word in a search document end up the same.
+const LETTERS: Record<string, string> = {
+  ø: "o",
+  æ: "ae",
+  œ: "oe",
+  ß: "ss",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+};
+
+/**
+ * What a query is searched (and cached, and remembered) as: lower case, accents folded ("Björk" and
+ * "bjork" are one query), control characters and runs of spaces made one space, trimmed, and at most
+ * QUERY_MAX characters. The database folds documents the same way (`chorus_fold`).
+ */
+export function normalizeQuery(q: string): string {
+  const folded = q
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[øæœßłđðþı]/g, (c) => LETTERS[c]!)
+    .replace(/[\s\p{Cc}]+/gu, " ")
+    .trim();
+  return cut(folded, QUERY_MAX).trimEnd();
+}
+
+/** A query as typed, tidied for keeping: control characters and runs of spaces made one space. */
+export function tidyQuery(q: string): string {
+  return cut(q.replace(/[\s\p{Cc}]+/gu, " ").trim(), QUERY_MAX).trimEnd();
+}
+
+/** At most `max` characters, never splitting a character that takes two UTF-16 units. */
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : [...s].slice(0, max).join("");
+}

@@ -1,0 +1,39 @@
+export {
+  NO_HITS,
+  normalizeQuery,
+  QUERY_MAX,
+  SEARCH_TYPES,
+  type SearchEngine,
+  type SearchHits,
+  type SearchRequest,
+  type SearchType,
+  type Suggestion,
+  tidyQuery,
+} from "./engine.js";
+export {
+  explainError,
+  type FallbackOptions,
+  type FallbackSearch,
+  type SearchState,
+  withFallback,
+} from "./fallback.js";
+export {
+  createMeiliSearch,
+  type MeiliIndexes,
+  type MeiliOptions,
+  type MeiliSearchEngine,
+  type SearchDocuments,
+} from "./meili.js";
+export { createPostgresSearch } from "./postgres.js";
+export {
+  type ReindexOptions,
+  type ReindexProgress,
+  type ReindexReport,
+  reindex,
+  type SearchSync,
+  type SearchSyncOptions,
+  type SyncLog,
+  type SyncResult,
+  startSearchSync,
+  syncSearchIndex,
+} from "./sync.js";
