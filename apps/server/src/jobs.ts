@@ -1,5 +1,6 @@
 import { refreshPopular } from "@chorus/api";
 import { ensurePlaysPartitions } from "@chorus/db";
+import { sql } from "kysely";
 import type { Log, Services } from "./backends.js";
 
 export const POPULAR_REFRESH_MS = 5 * 60_000;
@@ -7,10 +8,11 @@ const PARTITIONS_EVERY_MS = 12 * 3_600_000;
 
 /**
  * Background upkeep every instance runs: the popular chart refreshed every 5 minutes (the database
- * makes sure only one instance does each refresh) and next months' play partitions made ahead of time.
+ * makes sure only one instance does each refresh), next months' play partitions made ahead of time,
+ * and an undrained search outbox trimmed.
  * Returns a stop function.
  */
-export function startJobs(services: Pick<Services, "db" | "cache">, log: Log): () => void {
+export function startJobs(services: Pick<Services, "db" | "cache" | "backends">, log: Log): () => void {
   const run = (name: string, job: () => Promise<unknown>) => () => {
     job().catch((err: unknown) => log.warn({ err, job: name }, "background job failed: will try again"));
   };
@@ -18,7 +20,14 @@ export function startJobs(services: Pick<Services, "db" | "cache">, log: Log): (
     const result = await refreshPopular(services, POPULAR_REFRESH_MS - 30_000);
     if (result.refreshed) log.debug({ at: result.refreshedAt }, "popular songs refreshed");
   });
-  const partitions = run("plays partitions", () => ensurePlaysPartitions(services.db));
+  const partitions = run("plays partitions", async () => {
+    await ensurePlaysPartitions(services.db);
+    // Without Meilisearch nothing drains the search outbox: keep a day of it, so a Meilisearch
+    // configured later finds recent changes (and `pnpm chorus reindex` brings in the rest).
+    if (services.backends.search !== "meilisearch") {
+      await sql`delete from search_outbox where created_at < now() - interval '1 day'`.execute(services.db);
+    }
+  });
   partitions();
   refresh();
   const timers = [setInterval(refresh, POPULAR_REFRESH_MS), setInterval(partitions, PARTITIONS_EVERY_MS)];
