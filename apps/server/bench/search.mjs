@@ -5,7 +5,8 @@
 // Makes and drops its own database. Run after `pnpm build`:
 //   pnpm --filter @chorus/server bench:search
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
-// SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2).
+// SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
+// unset: as fast as they can, each client sending its next request when the last is answered).
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const trpcGet = (procedure, input) =>
@@ -48,6 +49,8 @@ async function loadGenerator(job) {
       url: job.base,
       connections: job.connections,
       duration: seconds,
+      // RATE: requests per second over all clients (people typing), instead of as fast as possible.
+      ...(job.rate ? { overallRate: job.rate } : {}),
       requests: [{ setupRequest: (req) => ({ ...req, method: "GET", path: paths[random(paths.length)] }) }],
     });
     instance.on("response", (_c, status, _b, ms) => {
@@ -243,6 +246,7 @@ async function main() {
       connections,
       seconds,
       warmup,
+      rate: Number(process.env.RATE ?? 0),
       probePath: trpcGet("catalog.song", { id: someSong }),
       workloads: {
         "search.query": queries.map((q) => trpcGet("search.query", { q })),
