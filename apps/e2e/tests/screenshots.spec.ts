@@ -275,4 +275,70 @@ for (const [name, size] of sizes) {
     await expect(page.getByTestId("song-row").first()).toBeVisible();
     await shoot(page, `playlist-shared-${name}`);
   });
+
+  test(`search screens render at ${name} width`, async ({ page, accounts }) => {
+    test.setTimeout(60_000);
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await accounts.signUp(page, { name: "Screenshot Listener" });
+    const box = page.getByRole("combobox", { name: "Search" });
+    // On a phone the box is on the search page (the top bar has its tab); wide, in the sidebar.
+    const openBox = async () => {
+      if (name === "narrow") {
+        await page.getByRole("link", { name: "Search", exact: true }).click();
+        await expect(page).toHaveURL(/\/search$/);
+      }
+      await box.click();
+    };
+
+    await page.goto("/");
+    await expect(page.getByTestId("library-stats")).toBeVisible();
+    for (const q of ["tide pools", "neon", "kettle", "Juniper Hall"]) {
+      await openBox();
+      await box.fill(q);
+      await box.press("Enter");
+      await expect(page.getByTestId("top-result")).toBeVisible();
+    }
+    await page.goto("/");
+    await expect(page.getByTestId("library-stats")).toBeVisible();
+    await openBox();
+    await expect(page.getByRole("listbox", { name: "Recent searches" }).getByRole("option")).toHaveCount(4);
+    await shoot(page, `search-recent-${name}`);
+
+    await box.fill("tid");
+    await expect(page.getByRole("listbox", { name: "Suggestions" }).getByRole("option").nth(1)).toBeVisible();
+    await box.press("ArrowDown");
+    await box.press("ArrowDown");
+    await shoot(page, `search-suggestions-${name}`);
+
+    await box.fill("tide");
+    await box.press("Enter");
+    await expect(page.getByTestId("top-result")).toBeVisible();
+    await expect(page.getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `search-results-${name}`);
+    await page
+      .getByRole("navigation", { name: "Kinds of results" })
+      .getByRole("link", { name: "Songs" })
+      .click();
+    await expect(page.getByRole("heading", { name: "Songs for “tide”" })).toBeVisible();
+    await expect(page.getByTestId("song-row").first()).toBeVisible();
+    await shoot(page, `search-songs-${name}`);
+
+    // While the answer is on its way (held back here).
+    await page.route(/\/trpc\/[^?]*search\.query/, async (route) => {
+      await new Promise((r) => setTimeout(r, 4_000));
+      await route.continue().catch(() => undefined);
+    });
+    await page.goto("/search?q=neon");
+    await expect(page.getByTestId("search-loading")).toBeVisible();
+    await shoot(page, `search-loading-${name}`);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+
+    await page.goto("/search?q=zqxvwk");
+    await expect(page.getByText("Check the spelling or try fewer words.")).toBeVisible();
+    await shoot(page, `search-empty-${name}`);
+    await page.goto("/search");
+    await expect(page.getByRole("heading", { name: "Search", exact: true })).toBeVisible();
+    await shoot(page, `search-start-${name}`);
+  });
 }

@@ -18,6 +18,7 @@ import { LibraryPage } from "./features/library/library-page";
 import { NotFoundPage } from "./features/not-found-page";
 import { PlaylistPage } from "./features/playlists/playlist-page";
 import { PlaylistsPage } from "./features/playlists/playlists-page";
+import { SearchPage } from "./features/search/search-page";
 import { StatusPage } from "./features/status/status-page";
 import { initSession } from "./lib/auth";
 import { initTheme } from "./lib/theme";
@@ -51,6 +52,7 @@ function App() {
                   </RequireAuth>
                 }
               />
+              <Route path="search" element={<SearchPage />} />
               <Route path="status" element={<StatusPage />} />
               <Route
                 path="signup"

@@ -5,10 +5,12 @@ import { player, usePlayer } from "../features/player/player";
 import { PlayerBar } from "../features/player/player-bar";
 import { PlayerRoot, SidePanel } from "../features/player/player-root";
 import { AddToPlaylistHost } from "../features/playlists/add-to-playlist";
+import { SearchBox } from "../features/search/search-box";
+import { useSearchShortcut } from "../features/search/search-shortcut";
 import { useSession } from "../lib/auth";
 import { AccountCorner } from "./account-menu";
 import { ConnectionBadge } from "./connection-badge";
-import { AlbumIcon, ArtistIcon, HomeIcon, LibraryIcon, PlaylistIcon, ServerIcon } from "./icons";
+import { AlbumIcon, ArtistIcon, HomeIcon, LibraryIcon, PlaylistIcon, SearchIcon, ServerIcon } from "./icons";
 import { Toasts } from "./toast";
 
 const nav = [
@@ -26,6 +28,7 @@ export function Layout() {
   const panelOpen = usePlayer((s) => s.panel !== null);
   const contentRef = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
+  useSearchShortcut();
 
   // The content scrolls inside the shell: a new screen starts at its top. Where the side panel
   // covers the page (narrow windows), going somewhere closes it so the new screen shows.
@@ -42,6 +45,7 @@ export function Layout() {
           <img src="/favicon.svg" alt="" width={28} height={28} />
           <span>Chorus</span>
         </a>
+        <SearchBox variant="sidebar" />
         <nav className="side-nav">
           {nav.map(({ to, label, end, Icon }) => (
             <NavLink key={to} to={to} end={end} className="nav-link">
@@ -51,6 +55,10 @@ export function Layout() {
           ))}
         </nav>
         <div className="sidebar-foot">
+          {/* Phones: the sidebar is a top bar with no room for the box; the search page has it. */}
+          <NavLink to="/search" className="search-tab" aria-label="Search">
+            <SearchIcon size={22} />
+          </NavLink>
           <ConnectionBadge />
           <AccountCorner />
         </div>

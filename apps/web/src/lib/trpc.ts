@@ -85,7 +85,7 @@ export function createClients() {
 
 /**
  * Queries whose answer depends on who asks: the account, likes, playlists (private ones, and
- * which are "mine"), listening history, recommendations.
+ * which are "mine"), listening history, recommendations, recent searches.
  */
 function isPersonal(path: unknown[] | undefined): boolean {
   const [router, procedure] = path ?? [];
@@ -94,7 +94,8 @@ function isPersonal(path: unknown[] | undefined): boolean {
     router === "library" ||
     router === "playlist" ||
     router === "player" ||
-    (router === "discover" && procedure === "recommendations")
+    (router === "discover" && procedure === "recommendations") ||
+    (router === "search" && procedure === "recent")
   );
 }
 

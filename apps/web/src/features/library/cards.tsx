@@ -22,7 +22,7 @@ export function useSource(source: string): { active: boolean; playing: boolean }
  * Plays a whole album or artist from a card: the songs are fetched on the click. Playing it already?
  * Then the button pauses and resumes it.
  */
-function usePlayFromCard(source: string, load: () => Promise<readonly Song[]>) {
+export function usePlayFromCard(source: string, load: () => Promise<readonly Song[]>) {
   const state = useSource(source);
   const [pending, setPending] = useState(false);
   async function start(opts: { shuffle?: boolean } = {}) {

@@ -9,9 +9,14 @@ const SORTABLE = '[aria-roledescription="sortable"]';
 const CONTROLS =
   'button, a[href], summary, [role="button"], [role="menuitem"], [role="tab"], [role="switch"]';
 
+/** Whether a key press lands where typing goes (a text box), not on the page. */
+export function isTextEntry(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest(TEXT_ENTRY) !== null;
+}
+
 /**
  * Space play/pause, ←/→ seek 5 s, Shift+←/→ previous/next, ↑/↓ volume, M mute, L lyrics, Q queue,
- * Escape closes the side panel.
+ * Escape closes the side panel. (`/` goes to the search box: features/search/search-shortcut.ts.)
  * Not while typing, and not with Ctrl/⌘/Alt (those are the browser's).
  */
 export function handleShortcut(e: KeyboardEvent): boolean {
