@@ -12,6 +12,32 @@ export const AUTOCOMPLETE_LIMIT = 8;
 /** Recent searches kept per user. */
 export const RECENT_SEARCHES_MAX = 20;
 
+// Letters that NFKD leaves whole, folded as PostgreSQL's unaccent folds them.
+const LETTERS: Record<string, string> = {
+  ø: "o",
+  æ: "ae",
+  œ: "oe",
+  ß: "ss",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+};
+
+/**
+ * Text as search compares it: lower case, accents folded ("Björk" → "bjork", "Straße" → "strasse"),
+ * as the database's `chorus_fold` folds documents. The server normalizes queries with it and the
+ * player highlights matches with it, so both agree on what matched.
+ */
+export function foldText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[øæœßłđðþı]/g, (c) => LETTERS[c]!);
+}
+
 export const SearchType = z.enum(["songs", "albums", "artists", "playlists"]);
 export type SearchType = z.infer<typeof SearchType>;
 

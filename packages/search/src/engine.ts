@@ -1,3 +1,4 @@
+import { foldText } from "@chorus/contracts/search";
 export type SearchType = "songs" | "albums" | "artists" | "playlists";
 export const SEARCH_TYPES: readonly SearchType[] = ["songs", "albums", "artists", "playlists"];
 
@@ -40,31 +41,13 @@ export const NO_HITS: Readonly<SearchHits> = Object.freeze({
 /** The longest query searched, in characters: a longer one is cut here (a pasted paragraph, say). */
 export const QUERY_MAX = 200;
 
-// Letters that NFKD leaves whole, folded as PostgreSQL's unaccent folds them, so that a query word
-// and the same word in a search document end up the same.
-const LETTERS: Record<string, string> = {
-  ø: "o",
-  æ: "ae",
-  œ: "oe",
-  ß: "ss",
-  ł: "l",
-  đ: "d",
-  ð: "d",
-  þ: "th",
-  ı: "i",
-};
-
 /**
  * What a query is searched (and cached, and remembered) as: lower case, accents folded ("Björk" and
  * "bjork" are one query), control characters and runs of spaces made one space, trimmed, and at most
  * QUERY_MAX characters. The database folds documents the same way (`chorus_fold`).
  */
 export function normalizeQuery(q: string): string {
-  const folded = q
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .replace(/[øæœßłđðþı]/g, (c) => LETTERS[c]!)
+  const folded = foldText(q)
     .replace(/[\s\p{Cc}]+/gu, " ")
     .trim();
   return cut(folded, QUERY_MAX).trimEnd();

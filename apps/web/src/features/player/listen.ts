@@ -1,4 +1,4 @@
-import type { PlayContextType } from "@chorus/contracts";
+import { PlayContextType } from "@chorus/contracts/player";
 
 /**
  * How long a song was really listened to, as plain data and pure functions. Position alone would
@@ -87,16 +87,7 @@ export function finishListen(
   };
 }
 
-const CONTEXT_TYPES: readonly PlayContextType[] = [
-  "album",
-  "artist",
-  "playlist",
-  "search",
-  "session",
-  "library",
-  "queue",
-  "radio",
-];
+const CONTEXT_TYPES: readonly string[] = PlayContextType.options;
 
 /**
  * What the queue was started from, for the history: the player's source ("album:<id>",

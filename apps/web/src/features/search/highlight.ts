@@ -1,26 +1,13 @@
+import { foldText } from "@chorus/contracts/search";
 /** A run of a suggestion's text, and whether it is the part the query matched. */
 export interface Segment {
   text: string;
   match: boolean;
 }
 
-// Letters that NFKD leaves whole, folded as the server folds them (normalizeQuery in @chorus/search).
-const LETTERS: Record<string, string> = {
-  ø: "o",
-  æ: "ae",
-  œ: "oe",
-  ß: "ss",
-  ł: "l",
-  đ: "d",
-  ð: "d",
-  þ: "th",
-  ı: "i",
-};
-
 /** One character as the server compares it: lower case, no accents ("Ö" → "o", "ß" → "ss"). */
 export function foldChar(c: string): string {
-  const lower = c.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
-  return LETTERS[lower] ?? lower;
+  return foldText(c);
 }
 
 /** A whole string folded, for comparing (the query). */
