@@ -42,15 +42,46 @@ async function loadGenerator(job) {
     return summary(ms);
   }
 
+  /**
+   * RATE: requests started evenly over time (people typing), each timed from when it was due, at most
+   * `connections` in flight. (autocannon's overallRate lets each connection send its share of a second
+   * back to back at the start of that second: a burst every second, not a steady rate.)
+   */
+  async function paced(paths, seconds) {
+    const latencies = [];
+    let non2xx = 0;
+    let errors = 0;
+    const interval = 1000 / job.rate;
+    const started = performance.now();
+    const inflight = new Set();
+    for (let sent = 0; ; sent++) {
+      const due = started + sent * interval;
+      if (due >= started + seconds * 1000) break;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      while (inflight.size >= job.connections) await Promise.race(inflight);
+      const request = fetch(`${job.base}${paths[random(paths.length)]}`)
+        .then(async (res) => {
+          await res.arrayBuffer();
+          latencies.push(performance.now() - due);
+          if (!res.ok) non2xx++;
+        })
+        .catch(() => errors++)
+        .finally(() => inflight.delete(request));
+      inflight.add(request);
+    }
+    await Promise.all(inflight);
+    return { ...summary(latencies), rps: latencies.length / seconds, non2xx, errors };
+  }
+
   async function load(paths, seconds) {
+    if (job.rate) return paced(paths, seconds);
     const latencies = [];
     let non2xx = 0;
     const instance = autocannon({
       url: job.base,
       connections: job.connections,
       duration: seconds,
-      // RATE: requests per second over all clients (people typing), instead of as fast as possible.
-      ...(job.rate ? { overallRate: job.rate } : {}),
       requests: [{ setupRequest: (req) => ({ ...req, method: "GET", path: paths[random(paths.length)] }) }],
     });
     instance.on("response", (_c, status, _b, ms) => {

@@ -397,6 +397,33 @@ describe("query plans", () => {
     expect(await indexesUsed(await ids(type, q))).toEqual(expected);
   });
 
+  it("looks a catalog word up once per engine, and a typo every time", async () => {
+    const statements: string[] = [];
+    const counted = createDb({
+      connectionString: database.url,
+      maxConnections: 1,
+      onQuery: (text) => void statements.push(text),
+    });
+    try {
+      const fresh = createPostgresSearch(counted);
+      const run = (q: string) => fresh.search({ q, types: ["songs", "artists"], limit: 10 });
+      expect(await run("beatles abbey")).toEqual(
+        await search("beatles abbey", { types: ["songs", "artists"] }),
+      );
+      expect(statements).toHaveLength(2);
+      await run("Abbey  BEATLES");
+      expect(statements).toHaveLength(3);
+      // The catalog may learn a misspelt word at any time: it is looked up again.
+      const beatls = await run("beatls abbey");
+      expect(beatls.songs.length).toBeGreaterThan(0);
+      expect(beatls).toEqual(await search("beatls abbey", { types: ["songs", "artists"] }));
+      await run("beatls abbey");
+      expect(statements).toHaveLength(7);
+    } finally {
+      await counted.destroy();
+    }
+  });
+
   it("looks typos up on the words' trigram index", async () => {
     expect(await indexesUsed(unknownWordsQuery(["beatls", "homogenik"]))).toEqual([
       "search_words_pkey",

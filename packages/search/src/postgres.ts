@@ -27,6 +27,8 @@ export const MAX_WORDS = 10;
 const MAX_WORD = 40;
 /** Nearest catalog words tried for a typo. */
 const CORRECTIONS = 3;
+/** Query words remembered as catalog words (or starts of one), per engine; past this, it starts over. */
+const KNOWN_WORDS = 50_000;
 /** Rank weights for search-document labels {D, C, B, A}: title (A) above album (B) above artists (C). */
 const WEIGHTS = sql.raw("'{0.1, 0.2, 0.4, 1.0}'::float4[]");
 
@@ -60,14 +62,22 @@ export function letterSwaps(word: string): string[] {
   return [...swaps];
 }
 
-/** Turns a query into a Prepared one, or null when there is nothing to search. */
-export async function prepare(db: Db, q: string, options: { correct: boolean }): Promise<Prepared | null> {
+/**
+ * Turns a query into a Prepared one, or null when there is nothing to search. `known` holds words
+ * already found in the catalog's words: `search_words` only ever grows, so a word found there once
+ * never needs looking up again, and a query made only of such words costs no lookup at all.
+ */
+export async function prepare(
+  db: Db,
+  q: string,
+  options: { correct: boolean; known?: Set<string> },
+): Promise<Prepared | null> {
   const text = normalizeQuery(q);
   if (text === "") return null;
   if ([...text].length < 3) return { kind: "prefix", text, like: `${text.replace(/[\\%_]/g, "\\$&")}%` };
   const words = queryWords(text);
   if (words.length === 0) return null;
-  const typos = options.correct ? await corrections(db, words) : new Map<string, string[]>();
+  const typos = options.correct ? await corrections(db, words, options.known) : new Map<string, string[]>();
   const groups = words.map((w) => {
     const terms = [`${w}:*`, ...(typos.get(w) ?? [])];
     return terms.length === 1 ? terms[0]! : `(${terms.join(" | ")})`;
@@ -100,10 +110,15 @@ export function unknownWordsQuery(words: string[]): RawBuilder<{ word: string; s
 }
 
 /** For each word that is not in the catalog's words (nor the start of one): what to try instead. */
-async function corrections(db: Db, words: string[]): Promise<Map<string, string[]>> {
-  const candidates = [...new Set(words.filter((w) => [...w].length >= 3))];
+async function corrections(db: Db, words: string[], known?: Set<string>): Promise<Map<string, string[]>> {
+  const candidates = [...new Set(words.filter((w) => [...w].length >= 3 && !known?.has(w)))];
   if (candidates.length === 0) return new Map();
   const { rows } = await unknownWordsQuery(candidates).execute(db);
+  if (known) {
+    const unknown = new Set(rows.map((row) => row.word));
+    if (known.size + candidates.length > KNOWN_WORDS) known.clear();
+    for (const word of candidates) if (!unknown.has(word)) known.add(word);
+  }
   const found = new Map<string, string[]>();
   for (const row of rows) {
     // Catalog words can hold other characters ("hey-jude"); only plain ones are safe in a tsquery.
@@ -199,11 +214,12 @@ export function idsQuery(type: SearchType, p: Prepared, limit: number): RawBuild
 }
 
 export function createPostgresSearch(db: Db): SearchEngine {
+  const known = new Set<string>();
   return {
     kind: "postgres",
 
     async search({ q, types, limit }) {
-      const p = await prepare(db, q, { correct: true });
+      const p = await prepare(db, q, { correct: true, known });
       const wanted = [...new Set(types)];
       if (!p || wanted.length === 0) return { ...NO_HITS };
       // One statement, one array of ids per type asked for.

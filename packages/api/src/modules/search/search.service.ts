@@ -16,8 +16,6 @@ import type { ProtectedContext, ViewerContext } from "../../trpc.js";
 import { catalogKey, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
 import { loadPublicPlaylists } from "../playlists/playlists.service.js";
 
-type CatalogPart = Pick<SearchResult, "songs" | "albums" | "artists">;
-
 /** The values of `byId` for `ids`, in that order, skipping any that is gone. */
 function inOrder<T>(ids: readonly string[], byId: Map<string, T>): T[] {
   return ids.flatMap((id) => {
@@ -27,57 +25,44 @@ function inOrder<T>(ids: readonly string[], byId: Map<string, T>): T[] {
 }
 
 /**
- * Grouped results, cached per normalized query in two parts that go stale for different reasons:
- * songs, albums and artists under the catalog revision (decision 005), which any catalog write moves,
- * whoever makes it; public playlists under the `playlists:public` tag, which every server-side change
- * to a public playlist (or one going public or private) invalidates, as it does for the public list.
- * Playlist edits then leave the catalog part cached, and catalog imports the playlists part.
+ * Grouped results, cached per normalized query under the catalog revision (decision 005), which any
+ * catalog write moves, whoever makes it; with public playlists asked for, also under the
+ * `playlists:public` tag, which every server-side change to a public playlist (or one going public or
+ * private) invalidates, as it does for the public list. One engine call answers every type in one
+ * statement, and the types are then shaped at once, one statement each (playlists: up to three): an
+ * uncached search is two round trips deep. A playlist edit also retires the songs, albums and
+ * artists cached beside them; one entry per query keeps a hit to one lookup.
  */
 export async function search(ctx: ViewerContext, input: SearchInput): Promise<SearchResult> {
   const query = normalizeQuery(input.q);
   if (ctx.user && query) remember(ctx, ctx.user.id, input.q, query);
-  const result: SearchResult = { query, songs: [], albums: [], artists: [], playlists: [] };
-  if (!query) return result;
+  const empty: SearchResult = { query, songs: [], albums: [], artists: [], playlists: [] };
+  if (!query) return empty;
   // Sorted, so that the same request in any order is one cache entry.
   const types = [...new Set(input.types ?? SearchType.options)].sort();
   const limit = input.limit ?? 10;
-  const catalogTypes = types.filter((t) => t !== "playlists");
-
-  const [catalog, playlists] = await Promise.all([
-    catalogTypes.length === 0
-      ? undefined
-      : getOrSet(
-          ctx.cache,
-          await catalogKey(ctx, keys.search({ q: query, types: catalogTypes, limit })),
-          TTL.search,
-          async (): Promise<CatalogPart> => {
-            const hits = await ctx.search.search({ q: query, types: catalogTypes, limit });
-            const [songs, albums, artists] = await Promise.all([
-              loadSongs(ctx, hits.songs),
-              loadAlbums(ctx, hits.albums),
-              loadArtists(ctx, hits.artists),
-            ]);
-            return {
-              songs: inOrder(hits.songs, songs),
-              albums: inOrder(hits.albums, albums),
-              artists: inOrder(hits.artists, artists),
-            };
-          },
-        ),
-    types.includes("playlists")
-      ? getOrSet(
-          ctx.cache,
-          keys.search({ q: query, types: ["playlists"], limit }),
-          TTL.search,
-          async () => {
-            const hits = await ctx.search.search({ q: query, types: ["playlists"], limit });
-            return inOrder(hits.playlists, await loadPublicPlaylists(ctx, hits.playlists));
-          },
-          { tags: [tags.publicPlaylists()] },
-        )
-      : undefined,
-  ]);
-  return { ...result, ...catalog, ...(playlists ? { playlists } : {}) };
+  return getOrSet(
+    ctx.cache,
+    await catalogKey(ctx, keys.search({ q: query, types, limit })),
+    TTL.search,
+    async (): Promise<SearchResult> => {
+      const hits = await ctx.search.search({ q: query, types, limit });
+      const [songs, albums, artists, playlists] = await Promise.all([
+        loadSongs(ctx, hits.songs),
+        loadAlbums(ctx, hits.albums),
+        loadArtists(ctx, hits.artists),
+        loadPublicPlaylists(ctx, hits.playlists),
+      ]);
+      return {
+        query,
+        songs: inOrder(hits.songs, songs),
+        albums: inOrder(hits.albums, albums),
+        artists: inOrder(hits.artists, artists),
+        playlists: inOrder(hits.playlists, playlists),
+      };
+    },
+    types.includes("playlists") ? { tags: [tags.publicPlaylists()] } : undefined,
+  );
 }
 
 export async function autocomplete(ctx: Context, input: AutocompleteInput): Promise<AutocompleteResult> {
