@@ -1,14 +1,13 @@
 import type { AlbumDetail } from "@chorus/contracts";
 import { Link, useParams } from "react-router";
 import { Cover, hue, useImageColor } from "../../components/cover";
-import { PauseIcon, PlayIcon, ShuffleIcon } from "../../components/icons";
 import { MoreButton, useMenu } from "../../components/menu";
 import { EmptyState, ErrorState, isNotFound } from "../../components/states";
 import { trpc } from "../../lib/trpc";
 import { formatTotal, plural } from "../format";
 import { player } from "../player/player";
 import { openAddToPlaylist } from "../playlists/add-to-playlist";
-import { AlbumCard, TileGrid, useSource } from "./cards";
+import { AlbumCard, PlayButtons, TileGrid } from "./cards";
 import { LikeButton } from "./like-button";
 import { useLikes } from "./likes";
 import { SongList, SongListSkeleton } from "./song-list";
@@ -49,7 +48,6 @@ export function AlbumPage() {
 
 function AlbumView({ album }: { album: AlbumDetail }) {
   const source = `album:${album.id}`;
-  const state = useSource(source);
   const tracks = album.tracks;
   const likes = useLikes();
   const menu = useMenu(() => [
@@ -86,26 +84,7 @@ function AlbumView({ album }: { album: AlbumDetail }) {
       </header>
 
       <div className="actions-row">
-        <button
-          type="button"
-          className="big-play"
-          aria-label={state.playing ? `Pause ${album.title}` : `Play ${album.title}`}
-          disabled={!tracks.length}
-          onClick={() => (state.active ? player.toggle() : player.playSongs(tracks, 0, { source }))}
-        >
-          {state.playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
-        </button>
-        <button
-          type="button"
-          className="ghost with-icon"
-          aria-label={`Shuffle ${album.title}`}
-          disabled={tracks.length < 2}
-          onClick={() =>
-            player.playSongs(tracks, Math.floor(Math.random() * tracks.length), { shuffle: true, source })
-          }
-        >
-          <ShuffleIcon /> Shuffle
-        </button>
+        <PlayButtons songs={tracks} source={source} name={album.title} />
         {likes.enabled ? (
           <LikeButton
             liked={likes.albums.has(album.id)}

@@ -2,13 +2,11 @@ import type { ArtistDetail } from "@chorus/contracts";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { Cover, hue, useImageColor } from "../../components/cover";
-import { PauseIcon, PlayIcon, ShuffleIcon } from "../../components/icons";
 import { EmptyState, ErrorState, isNotFound } from "../../components/states";
 import { trpc } from "../../lib/trpc";
 import { plural } from "../format";
-import { player } from "../player/player";
 import { HeroSkeleton } from "./album-page";
-import { AlbumCard, TileGrid, useSource } from "./cards";
+import { AlbumCard, PlayButtons, TileGrid } from "./cards";
 import { SongList, SongListSkeleton } from "./song-list";
 
 const TOP_FIRST = 5;
@@ -51,7 +49,6 @@ export function ArtistPage() {
 
 function ArtistView({ artist }: { artist: ArtistDetail }) {
   const source = `artist:${artist.id}`;
-  const state = useSource(source);
   const [expanded, setExpanded] = useState(false);
   const top = artist.topSongs;
   const shown = expanded ? top : top.slice(0, TOP_FIRST);
@@ -73,26 +70,7 @@ function ArtistView({ artist }: { artist: ArtistDetail }) {
       </header>
 
       <div className="actions-row">
-        <button
-          type="button"
-          className="big-play"
-          aria-label={state.playing ? `Pause ${artist.name}` : `Play ${artist.name}`}
-          disabled={!top.length}
-          onClick={() => (state.active ? player.toggle() : player.playSongs(top, 0, { source }))}
-        >
-          {state.playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
-        </button>
-        <button
-          type="button"
-          className="ghost with-icon"
-          aria-label={`Shuffle ${artist.name}`}
-          disabled={top.length < 2}
-          onClick={() =>
-            player.playSongs(top, Math.floor(Math.random() * top.length), { shuffle: true, source })
-          }
-        >
-          <ShuffleIcon /> Shuffle
-        </button>
+        <PlayButtons songs={top} source={source} name={artist.name} />
       </div>
 
       <section className="shelf">

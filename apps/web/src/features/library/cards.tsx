@@ -2,7 +2,7 @@ import type { AlbumSummary, ArtistSummary, Song } from "@chorus/contracts";
 import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { Cover } from "../../components/cover";
-import { PauseIcon, PlayIcon } from "../../components/icons";
+import { PauseIcon, PlayIcon, ShuffleIcon } from "../../components/icons";
 import { MoreButton, useMenu } from "../../components/menu";
 import { toast } from "../../components/toast";
 import { useSession } from "../../lib/auth";
@@ -16,6 +16,46 @@ export function useSource(source: string): { active: boolean; playing: boolean }
   const active = usePlayer((s) => s.source === source);
   const playing = usePlayer((s) => s.playing);
   return { active, playing: active && playing };
+}
+
+/**
+ * The big Play (or Pause, when `source` is what plays) and Shuffle buttons at the top of an album,
+ * artist, playlist or the liked songs. `name` completes the labels: "Play Kind of Blue".
+ */
+export function PlayButtons({
+  songs,
+  source,
+  name,
+}: {
+  songs: readonly Song[];
+  source: string;
+  name: string;
+}) {
+  const state = useSource(source);
+  return (
+    <>
+      <button
+        type="button"
+        className="big-play"
+        aria-label={state.playing ? `Pause ${name}` : `Play ${name}`}
+        disabled={!songs.length}
+        onClick={() => (state.active ? player.toggle() : player.playSongs(songs, 0, { source }))}
+      >
+        {state.playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
+      </button>
+      <button
+        type="button"
+        className="ghost with-icon"
+        aria-label={`Shuffle ${name}`}
+        disabled={songs.length < 2}
+        onClick={() =>
+          player.playSongs(songs, Math.floor(Math.random() * songs.length), { shuffle: true, source })
+        }
+      >
+        <ShuffleIcon /> Shuffle
+      </button>
+    </>
+  );
 }
 
 /**

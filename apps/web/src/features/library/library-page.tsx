@@ -1,12 +1,11 @@
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { HeartIcon, PauseIcon, PlayIcon, ShuffleIcon } from "../../components/icons";
+import { HeartIcon } from "../../components/icons";
 import { EmptyState, ErrorState, useInfiniteScroll } from "../../components/states";
 import { trpc } from "../../lib/trpc";
 import { formatAgo, plural } from "../format";
-import { player } from "../player/player";
 import { MyPlaylistsGrid, NewPlaylistButton } from "../playlists/playlists-page";
-import { AlbumCard, TileGrid, TileSkeletons, useSource } from "./cards";
+import { AlbumCard, PlayButtons, TileGrid, TileSkeletons } from "./cards";
 import { SongList, SongListSkeleton } from "./song-list";
 
 const tabs = [
@@ -99,7 +98,6 @@ function LikedSongs() {
   const phone = useMemo(() => items.map((i) => `Liked ${formatAgo(i.likedAt)}`), [items]);
   const total = liked.data?.pages[0]?.total ?? 0;
   const source = "library:liked-songs";
-  const state = useSource(source);
   const sentinel = useInfiniteScroll(
     () => {
       if (liked.hasNextPage && !liked.isFetchingNextPage) void liked.fetchNextPage();
@@ -131,24 +129,7 @@ function LikedSongs() {
   return (
     <div className="library-songs">
       <div className="actions-row">
-        <button
-          type="button"
-          className="big-play"
-          aria-label={state.playing ? "Pause liked songs" : "Play liked songs"}
-          onClick={() => (state.active ? player.toggle() : player.playSongs(songs, 0, { source }))}
-        >
-          {state.playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
-        </button>
-        <button
-          type="button"
-          className="ghost with-icon"
-          disabled={songs.length < 2}
-          onClick={() =>
-            player.playSongs(songs, Math.floor(Math.random() * songs.length), { shuffle: true, source })
-          }
-        >
-          <ShuffleIcon /> Shuffle
-        </button>
+        <PlayButtons songs={songs} source={source} name={"liked songs"} />
         <span className="muted small">{plural(total, "song")}, newest first</span>
       </div>
       <SongList

@@ -4,15 +4,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { Avatar, displayName } from "../../components/avatar";
 import { hue } from "../../components/cover";
 import { ConfirmDialog } from "../../components/dialog";
-import {
-  GlobeIcon,
-  LockIcon,
-  PauseIcon,
-  PlayIcon,
-  PlusIcon,
-  ShuffleIcon,
-  UsersIcon,
-} from "../../components/icons";
+import { GlobeIcon, LockIcon, PlusIcon, UsersIcon } from "../../components/icons";
 import { type MenuItem, MoreButton, useMenu } from "../../components/menu";
 import { EmptyState, ErrorState, isNotFound, useInfiniteScroll } from "../../components/states";
 import { toast } from "../../components/toast";
@@ -21,7 +13,7 @@ import { readError } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
 import { formatTotal, plural } from "../format";
 import { HeroSkeleton } from "../library/album-page";
-import { useSource } from "../library/cards";
+import { PlayButtons } from "../library/cards";
 import { SongListSkeleton } from "../library/song-list";
 import { player } from "../player/player";
 import { InviteDialog } from "./invite-dialog";
@@ -102,7 +94,6 @@ function PlaylistView({
   const items = loadedItems(pages);
   const songs = items.map((i) => i.song);
   const source = `playlist:${header.id}`;
-  const state = useSource(source);
   const isOwner = header.role === "owner";
   const isCollaborator = header.role === "collaborator";
 
@@ -257,26 +248,7 @@ function PlaylistView({
       </header>
 
       <div className="actions-row">
-        <button
-          type="button"
-          className="big-play"
-          aria-label={state.playing ? `Pause ${header.name}` : `Play ${header.name}`}
-          disabled={!songs.length}
-          onClick={() => (state.active ? player.toggle() : player.playSongs(songs, 0, { source }))}
-        >
-          {state.playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
-        </button>
-        <button
-          type="button"
-          className="ghost with-icon"
-          aria-label={`Shuffle ${header.name}`}
-          disabled={songs.length < 2}
-          onClick={() =>
-            player.playSongs(songs, Math.floor(Math.random() * songs.length), { shuffle: true, source })
-          }
-        >
-          <ShuffleIcon /> Shuffle
-        </button>
+        <PlayButtons songs={songs} source={source} name={header.name} />
         {isOwner ? (
           <button type="button" className="ghost with-icon" onClick={() => setDialog("invite")}>
             <UsersIcon /> Invite

@@ -10,12 +10,22 @@ import type {
 import { notFound } from "../../errors.js";
 import type { ProtectedContext } from "../../trpc.js";
 import { catalogKey, decodeCursor, encodeCursor, loadAlbums, loadSongs } from "../catalog/catalog.service.js";
+import { memberPlaylists } from "../playlists/playlists.queries.js";
 
 type Kind = "song" | "album";
 
 // Likes are two small tables of the same shape; one code path serves both.
 const table = { song: "song_likes", album: "album_likes" } as const;
 const column = { song: "song_id", album: "album_id" } as const;
+
+function likeCount(ctx: ProtectedContext, kind: Kind): Promise<number> {
+  return ctx.db
+    .selectFrom(table[kind])
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("user_id", "=", ctx.user.id)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+}
 
 async function likeState(ctx: ProtectedContext, kind: Kind, id: string): Promise<LikeResult> {
   const [row, count] = await Promise.all([
@@ -25,13 +35,9 @@ async function likeState(ctx: ProtectedContext, kind: Kind, id: string): Promise
       .where("user_id", "=", ctx.user.id)
       .where(column[kind] as "song_id", "=", id)
       .executeTakeFirst(),
-    ctx.db
-      .selectFrom(table[kind])
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("user_id", "=", ctx.user.id)
-      .executeTakeFirstOrThrow(),
+    likeCount(ctx, kind),
   ]);
-  return { liked: row !== undefined, likedAt: row?.created_at ?? null, total: Number(count.n) };
+  return { liked: row !== undefined, likedAt: row?.created_at ?? null, total: count };
 }
 
 export async function like(ctx: ProtectedContext, kind: Kind, id: string): Promise<LikeResult> {
@@ -82,18 +88,14 @@ async function likedPage(ctx: ProtectedContext, kind: Kind, input: LikedPageInpu
       .orderBy(column[kind] as "song_id", "desc")
       .limit(limit + 1)
       .execute(),
-    ctx.db
-      .selectFrom(table[kind])
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("user_id", "=", ctx.user.id)
-      .executeTakeFirstOrThrow(),
+    likeCount(ctx, kind),
   ]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     rows: page,
     nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-    total: Number(count.n),
+    total: count,
   };
 }
 
@@ -169,37 +171,13 @@ export function summary(ctx: ProtectedContext): Promise<LibrarySummary> {
     keys.library(ctx.user.id),
     TTL.library,
     async () => {
-      const count = (q: { executeTakeFirstOrThrow(): Promise<{ n: string | number | bigint }> }) =>
-        q.executeTakeFirstOrThrow().then((r) => Number(r.n));
-      const userId = ctx.user.id;
       const [likedSongs, likedAlbums, playlists] = await Promise.all([
-        count(
-          ctx.db
-            .selectFrom("song_likes")
-            .select((eb) => eb.fn.countAll().as("n"))
-            .where("user_id", "=", userId),
-        ),
-        count(
-          ctx.db
-            .selectFrom("album_likes")
-            .select((eb) => eb.fn.countAll().as("n"))
-            .where("user_id", "=", userId),
-        ),
-        count(
-          ctx.db
-            .selectFrom("playlists")
-            .select((eb) => eb.fn.countAll().as("n"))
-            .where((eb) =>
-              eb.or([
-                eb("owner_id", "=", userId),
-                eb(
-                  "id",
-                  "in",
-                  eb.selectFrom("playlist_collaborators").select("playlist_id").where("user_id", "=", userId),
-                ),
-              ]),
-            ),
-        ),
+        likeCount(ctx, "song"),
+        likeCount(ctx, "album"),
+        memberPlaylists(ctx.db, ctx.user.id)
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+          .then((r) => Number(r.n)),
       ]);
       return { likedSongs, likedAlbums, playlists };
     },

@@ -12,6 +12,22 @@ export function lockPlaylist(trx: Transaction<Database>, id: string) {
   return trx.selectFrom("playlists").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
+/** The playlists a user owns or collaborates on: "mine" in every list and count. */
+export function memberPlaylists(db: Executor, userId: string) {
+  return db
+    .selectFrom("playlists")
+    .where((eb) =>
+      eb.or([
+        eb("owner_id", "=", userId),
+        eb(
+          "id",
+          "in",
+          eb.selectFrom("playlist_collaborators").select("playlist_id").where("user_id", "=", userId),
+        ),
+      ]),
+    );
+}
+
 export function collaboratorIds(db: Executor, playlistId: string) {
   return db
     .selectFrom("playlist_collaborators")

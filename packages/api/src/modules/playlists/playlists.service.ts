@@ -33,6 +33,7 @@ import {
   findPlaylist,
   itemsPage,
   lockPlaylist,
+  memberPlaylists,
   people,
   personColumns,
   playlistCovers,
@@ -196,19 +197,8 @@ export function myPlaylists(ctx: ProtectedContext): Promise<MyPlaylist[]> {
     keys.userPlaylists(userId),
     TTL.userPlaylists,
     async () => {
-      const rows = await ctx.db
-        .selectFrom("playlists")
+      const rows = await memberPlaylists(ctx.db, userId)
         .selectAll()
-        .where((eb) =>
-          eb.or([
-            eb("owner_id", "=", userId),
-            eb(
-              "id",
-              "in",
-              eb.selectFrom("playlist_collaborators").select("playlist_id").where("user_id", "=", userId),
-            ),
-          ]),
-        )
         .orderBy("updated_at", "desc")
         .orderBy("id")
         .limit(1000)
