@@ -7,5 +7,6 @@ export * from "./lyrics.js";
 export * from "./player.js";
 export * from "./playlists.js";
 export * from "./search.js";
+export * from "./session.js";
 export * from "./system.js";
 export * from "./user.js";

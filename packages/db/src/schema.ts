@@ -205,6 +205,10 @@ export interface Database {
   recent_searches: RecentSearchesTable;
   search_words: SearchWordsTable;
   search_outbox: SearchOutboxTable;
+  live_sessions: LiveSessionsTable;
+  session_participants: SessionParticipantsTable;
+  chat_messages: ChatMessagesTable;
+  session_events: SessionEventsTable;
 }
 
 export interface SongLikesTable {
@@ -308,6 +312,74 @@ export interface SearchOutboxTable {
   id: ColumnType<string, never, never>;
   entity: SearchEntity;
   entity_id: string;
+  created_at: CreatedAt;
+}
+
+/** One entry of a live session's queue (the same song may be queued twice). */
+export interface SessionQueueItem {
+  id: string;
+  songId: string;
+  addedBy: string | null;
+}
+
+/** A live listening session; its row holds the playback state (migration 006). */
+export interface LiveSessionsTable {
+  id: Generated<string>;
+  /** 6 characters from SESSION_CODE_ALPHABET; imported ones up to 10 of [A-Z0-9]. */
+  code: string;
+  name: string;
+  host_id: string | null;
+  is_private: Generated<boolean>;
+  is_active: Generated<boolean>;
+  current_item_id: string | null;
+  song_id: string | null;
+  /** bigint: read as a string. */
+  position_ms: ColumnType<string, number | string | undefined, number | string>;
+  position_at: Timestamp;
+  playing: Generated<boolean>;
+  queue: JsonWithDefault<SessionQueueItem[]>;
+  version: Generated<number>;
+  /** The id of the last event in session_events (bigint: read as a string). */
+  last_event_id: ColumnType<string, number | string | undefined, number | string>;
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type SessionRoleName = "host" | "dj" | "listener";
+
+export interface SessionParticipantsTable {
+  session_id: string;
+  user_id: string;
+  role: SessionRoleName;
+  status: ColumnType<"member" | "pending", "member" | "pending" | undefined, "member" | "pending">;
+  joined_at: Timestamp;
+  left_at: NullableTimestamp;
+  kicked: Generated<boolean>;
+  legacy_id: string | null;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<string>;
+  session_id: string;
+  /** Null for system messages, or when the author's account was deleted. */
+  user_id: string | null;
+  kind: ColumnType<"text" | "system" | "reaction", "text" | "system" | "reaction" | undefined, never>;
+  body: string;
+  client_id: string | null;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** The bounded log of a session's events, for resuming after a reconnect. */
+export interface SessionEventsTable {
+  session_id: string;
+  /** 1, 2, 3, ... per session (bigint: read as a string). */
+  id: ColumnType<string, number | string, never>;
+  type: string;
+  payload: unknown;
   created_at: CreatedAt;
 }
 

@@ -4,6 +4,7 @@ import * as accounts from "./2026-11-25-002-accounts.js";
 import * as catalog from "./2026-11-25-003-catalog.js";
 import * as library from "./2026-11-25-004-library.js";
 import * as search from "./2026-11-25-005-search.js";
+import * as sessions from "./2026-11-26-006-sessions.js";
 
 /**
  * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25-003-catalog": catalog,
   "2026-11-25-004-library": library,
   "2026-11-25-005-search": search,
+  "2026-11-26-006-sessions": sessions,
 };
