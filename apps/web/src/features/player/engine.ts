@@ -231,6 +231,17 @@ export class AudioEngine {
     this.deck.el.pause();
   }
 
+  /** Playing a little faster or slower (a live session catching up); the pitch stays. */
+  setRate(rate: number) {
+    const el = this.deck.el;
+    el.preservesPitch = true;
+    if (el.playbackRate !== rate) el.playbackRate = rate;
+  }
+
+  get rate(): number {
+    return this.deck.el.playbackRate;
+  }
+
   seek(seconds: number) {
     const deck = this.deck;
     const t = Math.max(0, seconds);

@@ -284,6 +284,8 @@ function getEngine(): AudioEngine {
     error: (kind) => void onError(kind),
   });
   e.upcoming = () => {
+    // A live session says what comes next, and when.
+    if (external) return null;
     const step = Q.nextStep(state.queue, { auto: true });
     const entry = step && !step.stop ? state.queue.entries[step.index] : undefined;
     return entry ? trackFor(entry) : null;
@@ -331,6 +333,10 @@ async function loadCurrent({ play, at = 0 }: { play: boolean; at?: number }) {
 
 function onEnded() {
   restartListen(true);
+  if (external) {
+    external.ended?.();
+    return;
+  }
   const step = Q.nextStep(state.queue, { auto: true });
   if (!step) return;
   if (step.index === state.queue.index && !step.stop) {
@@ -347,6 +353,7 @@ async function onError(kind: "network" | "decode" | "unsupported" | "blocked") {
   if (kind === "blocked") {
     // The browser wants a click first (autoplay rules): the play button is right there.
     set({ playing: false, buffering: false });
+    external?.blocked?.();
     return;
   }
   const entry = Q.current(state.queue);
@@ -405,6 +412,8 @@ export const player = {
   /** Plays `songs` from `start` (with shuffle: `start` first, the rest shuffled). */
   playSongs(songs: readonly Song[], start = 0, opts: { shuffle?: boolean; source?: string } = {}) {
     if (songs.length === 0) return;
+    // Picking music of one's own stops following the session (the room offers to follow again).
+    release();
     remember(songs);
     const shuffle = opts.shuffle ?? Q.isShuffled(state.queue);
     const entries = Q.toEntries(songs.map((s) => s.id));
@@ -412,6 +421,7 @@ export const player = {
   },
 
   play() {
+    if (external) return external.play();
     const entry = Q.current(state.queue);
     if (!entry) return;
     const eng = getEngine();
@@ -424,6 +434,7 @@ export const player = {
   },
 
   pause() {
+    if (external) return external.pause();
     set({ playing: false });
     engine?.pause();
   },
@@ -434,6 +445,7 @@ export const player = {
   },
 
   next() {
+    if (external) return external.next();
     const step = Q.nextStep(state.queue, { auto: false });
     if (!step) return;
     const play = state.playing && !step.stop;
@@ -443,6 +455,7 @@ export const player = {
 
   /** Back to the previous song, or to the start of this one when more than 3 s in. */
   previous() {
+    if (external) return external.previous();
     const step = Q.previousStep(state.queue, livePosition());
     if (!step) return;
     if (step.index === state.queue.index) {
@@ -454,6 +467,7 @@ export const player = {
   },
 
   seek(seconds: number) {
+    if (external) return external.seek(Math.max(0, seconds));
     if (!Q.current(state.queue)) return;
     const max = state.duration || Number.POSITIVE_INFINITY;
     const t = Math.min(Math.max(0, seconds), max);
@@ -494,6 +508,7 @@ export const player = {
 
   playNext(songs: readonly Song[]) {
     if (songs.length === 0) return;
+    if (external) return external.enqueue(songs, "next");
     remember(songs);
     const wasEmpty = !Q.current(state.queue);
     const entries = Q.toEntries(songs.map((s) => s.id));
@@ -504,6 +519,7 @@ export const player = {
 
   addToQueue(songs: readonly Song[]) {
     if (songs.length === 0) return;
+    if (external) return external.enqueue(songs, "end");
     remember(songs);
     const wasEmpty = !Q.current(state.queue);
     const entries = Q.toEntries(songs.map((s) => s.id));
@@ -529,6 +545,7 @@ export const player = {
 
   /** Plays the queue entry at `index`. */
   jumpTo(index: number) {
+    if (external) return;
     if (index === state.queue.index) {
       player.play();
       return;
@@ -562,6 +579,133 @@ export const player = {
   },
 };
 
+// ---------- Following a live session ----------
+
+/**
+ * Someone else decides what plays: a live session, whose server state is the truth. While one is
+ * attached, the player's own controls (the bar, media keys, shortcuts) ask it instead of acting,
+ * and it drives the audio through `follow`.
+ */
+export interface ExternalControl {
+  play(): void;
+  pause(): void;
+  next(): void;
+  previous(): void;
+  seek(seconds: number): void;
+  /** "Play next" / "Add to queue" from any song menu. */
+  enqueue(songs: readonly Song[], at: "next" | "end"): void;
+  /** The song played to its end. */
+  ended?(): void;
+  /** The browser refused to start the audio without a click (autoplay rules). */
+  blocked?(): void;
+  /** The listener started music of their own: the player is theirs again. */
+  released?(): void;
+}
+
+let external: ExternalControl | null = null;
+/** The listener's own queue, put back when the session lets go. */
+let ownQueue: { queue: Q.QueueState; source: string | null; position: number } | null = null;
+
+function release() {
+  const was = external;
+  if (!was) return;
+  follow.detach(was, { restore: false });
+  was.released?.();
+}
+
+export const follow = {
+  /** Hands the player to `control` until `detach`; the listener's queue waits meanwhile. */
+  attach(control: ExternalControl) {
+    if (external === control) return;
+    if (!external) {
+      ownQueue = { queue: state.queue, source: state.source, position: livePosition() };
+      engine?.pause();
+      set({ queue: { ...Q.emptyQueue, repeat: "off" }, source: null, playing: false, error: null });
+    }
+    external = control;
+  },
+
+  /** Gives the player back, with the listener's own queue as it was (paused) unless told not to. */
+  detach(control: ExternalControl, { restore = true }: { restore?: boolean } = {}) {
+    if (external !== control) return;
+    external = null;
+    engine?.setRate(1);
+    const own = ownQueue;
+    ownQueue = null;
+    if (!restore || !own) return;
+    engine?.pause();
+    set({ queue: own.queue, source: own.source, position: own.position, playing: false });
+    void loadCurrent({ play: false, at: own.position });
+  },
+
+  get attached(): boolean {
+    return external !== null;
+  },
+
+  /**
+   * Makes `song` (as the session's queue entry `key`) the one playing, from `at` seconds, playing or
+   * paused. Loading the same entry again only seeks and plays or pauses.
+   */
+  load(song: Song, key: string, { play, at }: { play: boolean; at: number }) {
+    if (!external) return;
+    remember([song]);
+    if (Q.current(state.queue)?.key !== key) {
+      set({ queue: { ...Q.emptyQueue, entries: [{ key, songId: song.id }], index: 0 }, position: at });
+    }
+    const entry = Q.current(state.queue);
+    const track = entry ? trackFor(entry) : null;
+    if (!track) return;
+    set({ error: null, playing: play, position: at, duration: song.durationMs / 1000 });
+    getEngine().load(track, { play, at });
+  },
+
+  /** Nothing plays in the session (an empty queue, or it ran out). */
+  stop() {
+    if (!external || !Q.current(state.queue)) return;
+    set({ queue: { ...Q.emptyQueue, repeat: "off" } });
+    void loadCurrent({ play: false });
+  },
+
+  play() {
+    if (!external || !Q.current(state.queue)) return;
+    set({ playing: true });
+    getEngine().play();
+  },
+
+  pause() {
+    if (!external) return;
+    set({ playing: false });
+    engine?.pause();
+  },
+
+  seek(seconds: number) {
+    if (!external || !Q.current(state.queue)) return;
+    if (listen) listen = pauseListen(listen);
+    getEngine().seek(Math.max(0, seconds));
+  },
+
+  setRate(rate: number) {
+    if (external) engine?.setRate(rate);
+  },
+
+  /** The audio's own position and state, for measuring drift. */
+  get currentKey(): string | null {
+    return engine?.currentKey ?? null;
+  },
+  get time(): number {
+    return livePosition();
+  },
+  get rate(): number {
+    return engine?.rate ?? 1;
+  },
+  get paused(): boolean {
+    return engine?.paused ?? true;
+  },
+  get buffering(): boolean {
+    return state.buffering;
+  },
+};
+
 // ---------- Persistence ----------
 
 /** Off until the saved queue is back, so a half-restored state never overwrites it. */
@@ -581,7 +725,8 @@ function saveSoon(positionOnly: boolean) {
 export function saveNow() {
   clearTimeout(saveTimer);
   saveTimer = undefined;
-  if (!persistEnabled) return;
+  // A session's song is not one's own queue: what was saved before the session stays.
+  if (!persistEnabled || external) return;
   try {
     const saved = toSaved({
       queue: state.queue,
@@ -650,6 +795,12 @@ async function restoreSaved(): Promise<void> {
   }
   const { queue, positionMs } = restoreQueue(saved, (id) => state.songs.has(id));
   persistEnabled = true;
+  if (external) {
+    // A session opened straight from a link holds the player: the queue waits for it to let go.
+    ownQueue = { queue, source: saved.source, position: positionMs / 1000 };
+    set({ restoring: false });
+    return;
+  }
   set({ queue, source: saved.source, restoring: false, position: positionMs / 1000 });
   await loadCurrent({ play: false, at: positionMs / 1000 });
 }
