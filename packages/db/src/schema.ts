@@ -38,6 +38,10 @@ export interface UsersTable {
   role: Generated<UserRole>;
   email_verified_at: NullableTimestamp;
   legacy_id: string | null;
+  /** Set on an imported account whose email collided with another (see legacy_email). */
+  email_needs_attention: Generated<boolean>;
+  /** The old app's address of a flagged account, whose email is then a placeholder. */
+  legacy_email: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -209,18 +213,27 @@ export interface Database {
   session_participants: SessionParticipantsTable;
   chat_messages: ChatMessagesTable;
   session_events: SessionEventsTable;
+  recommendations: RecommendationsTable;
+  recommendation_songs: RecommendationSongsTable;
+  legacy_ids: LegacyIdsTable;
+  import_runs: ImportRunsTable;
+  import_checkpoints: ImportCheckpointsTable;
+  import_issues: ImportIssuesTable;
 }
 
 export interface SongLikesTable {
   user_id: string;
   song_id: string;
   created_at: CreatedAt;
+  /** The old app's library document it came from. */
+  legacy_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AlbumLikesTable {
   user_id: string;
   album_id: string;
   created_at: CreatedAt;
+  legacy_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PlaylistsTable {
@@ -298,6 +311,7 @@ export interface RecentSearchesTable {
   /** What identifies it: see normalizeQuery in @chorus/search. */
   normalized: string;
   searched_at: Timestamp;
+  legacy_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Distinct words of the song search documents, for typo correction (kept by triggers). */
@@ -381,6 +395,66 @@ export interface SessionEventsTable {
   type: string;
   payload: unknown;
   created_at: CreatedAt;
+}
+
+/** A "made for you" list (migration 007); its songs are in recommendation_songs. */
+export interface RecommendationsTable {
+  id: Generated<string>;
+  user_id: string;
+  reason: string | null;
+  score: number | null;
+  generated_at: Timestamp;
+  expires_at: NullableTimestamp;
+  legacy_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RecommendationSongsTable {
+  recommendation_id: string;
+  /** 0-based; a song may repeat. */
+  position: number;
+  song_id: string;
+}
+
+/** Old ids that resolve to a row whose own legacy_id is another (merged records). */
+export interface LegacyIdsTable {
+  collection: string;
+  legacy_id: string;
+  target_id: string;
+  note: string | null;
+}
+
+export interface ImportRunsTable {
+  id: Generated<string>;
+  source: string;
+  fingerprint: string;
+  status: ColumnType<"running" | "finished" | "failed", "running" | "finished" | "failed" | undefined>;
+  started_at: CreatedAt;
+  finished_at: NullableTimestamp;
+  report: unknown;
+}
+
+/** Counts per collection of a run, committed with each batch (bigints read as strings). */
+export interface ImportCheckpointsTable {
+  run_id: string;
+  collection: string;
+  read: ColumnType<string, number | string | undefined, number | string>;
+  written: ColumnType<string, number | string | undefined, number | string>;
+  rejected: ColumnType<string, number | string | undefined, number | string>;
+  warnings: ColumnType<string, number | string | undefined, number | string>;
+  source_checksum: ColumnType<string, string | undefined, string>;
+  done: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface ImportIssuesTable {
+  id: ColumnType<string, never, never>;
+  run_id: string;
+  collection: string;
+  legacy_id: string | null;
+  severity: "rejected" | "warning";
+  reason: string;
+  record: unknown;
 }
 
 export type User = Selectable<UsersTable>;
