@@ -158,13 +158,19 @@ async function main() {
   const seconds = Number(process.env.SECONDS ?? 10);
   const warmup = Number(process.env.WARMUP ?? 2);
   const connections = Number(process.env.CONNECTIONS ?? 10);
-  const name = `chorus_bench_search_${process.pid}`;
+  // KEEP_DB=<name>: search that database, generating its catalog only when it has none, and keep it
+  // afterwards (for EXPLAIN and repeated runs); drop it yourself when done.
+  const keep = process.env.KEEP_DB;
+  if (keep && !/^[a-z_][a-z0-9_]*$/.test(keep)) throw new Error("KEEP_DB: a database name of a-z, 0-9 and _");
+  const name = keep ?? `chorus_bench_search_${process.pid}`;
   const started = Date.now();
   const step = (what) => console.log(`… ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   const adminClient = new pg.Client(admin);
   await adminClient.connect();
-  await adminClient.query(`create database ${name}`);
+  const exists =
+    (await adminClient.query("select 1 from pg_database where datname = $1", [name])).rowCount > 0;
+  if (!exists) await adminClient.query(`create database ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), "chorus-bench-search-"));
@@ -175,7 +181,10 @@ async function main() {
     cleaned = true;
     for (const close of closers.reverse())
       await close().catch((err) => console.warn("cleanup:", err.message));
-    await adminClient.query(`drop database if exists ${name} with (force)`).catch((err) => console.warn(err));
+    if (!keep)
+      await adminClient
+        .query(`drop database if exists ${name} with (force)`)
+        .catch((err) => console.warn(err));
     await adminClient.end().catch(() => {});
     await rm(dir, { recursive: true, force: true });
   }
@@ -199,46 +208,51 @@ async function main() {
     const services = await openServices(config);
     closers.push(() => services.close());
 
-    step(`generating ${songCount.toLocaleString("en")} songs`);
     const seed = new pg.Client(url.toString());
     await seed.connect();
     closers.push(() => seed.end());
-    const artists = Math.max(50, Math.round(songCount / 20));
-    const albums = Math.max(100, Math.round(songCount / 10));
-    // Deterministic "random" words from the row number, so every run searches the same catalog.
-    await seed.query(
-      `insert into artists (name)
-       select distinct on (lower(n)) n from (
-         select case when g % 3 = 0
-           then 'The ' || initcap(($1::text[])[1 + (g * 31) % $3]) || ' ' || initcap(($1::text[])[1 + (g * 17) % $3]) || 's'
-           else ($2::text[])[1 + g % $4] || ' ' || ($5::text[])[1 + (g / $4) % $6] || case when g >= $4 * $6 then ' ' || g else '' end
-         end as n from generate_series(0, $7::int - 1) g) t`,
-      [WORDS, FIRST, WORDS.length, FIRST.length, LAST, LAST.length, artists],
-    );
-    await seed.query(
-      `insert into albums (title, artist_id)
-       select distinct on (lower(t), a) t, a from (
-         select initcap(($1::text[])[1 + (g * 7) % $2]) || ' ' || initcap(($1::text[])[1 + (g * 13) % $2]) || ' ' || g as t,
-                ar.id as a
+    const generated = Number((await seed.query("select count(*) from songs")).rows[0].count);
+    if (generated === 0) {
+      step(`generating ${songCount.toLocaleString("en")} songs`);
+      const artists = Math.max(50, Math.round(songCount / 20));
+      const albums = Math.max(100, Math.round(songCount / 10));
+      // Deterministic "random" words from the row number, so every run searches the same catalog.
+      await seed.query(
+        `insert into artists (name)
+         select distinct on (lower(n)) n from (
+           select case when g % 3 = 0
+             then 'The ' || initcap(($1::text[])[1 + (g * 31) % $3]) || ' ' || initcap(($1::text[])[1 + (g * 17) % $3]) || 's'
+             else ($2::text[])[1 + g % $4] || ' ' || ($5::text[])[1 + (g / $4) % $6] || case when g >= $4 * $6 then ' ' || g else '' end
+           end as n from generate_series(0, $7::int - 1) g) t`,
+        [WORDS, FIRST, WORDS.length, FIRST.length, LAST, LAST.length, artists],
+      );
+      await seed.query(
+        `insert into albums (title, artist_id)
+         select distinct on (lower(t), a) t, a from (
+           select initcap(($1::text[])[1 + (g * 7) % $2]) || ' ' || initcap(($1::text[])[1 + (g * 13) % $2]) || ' ' || g as t,
+                  ar.id as a
+           from generate_series(0, $3::int - 1) g
+           join (select id, row_number() over (order by id) - 1 as n from artists) ar
+             on ar.n = g % (select count(*) from artists)) x`,
+        [WORDS, WORDS.length, albums],
+      );
+      await seed.query(
+        `insert into songs (title, album_id, track_number, duration_ms)
+         select initcap(array_to_string(array(
+                  select ($1::text[])[(1 + (g * 2654435761::bigint + k * 40503) % $2::int)::int]
+                  from generate_series(1, 1 + g % 4) k), ' ')),
+                al.id, g % 12 + 1, 120000 + (g * 7919) % 180000
          from generate_series(0, $3::int - 1) g
-         join (select id, row_number() over (order by id) - 1 as n from artists) ar
-           on ar.n = g % (select count(*) from artists)) x`,
-      [WORDS, WORDS.length, albums],
-    );
-    await seed.query(
-      `insert into songs (title, album_id, track_number, duration_ms)
-       select initcap(array_to_string(array(
-                select ($1::text[])[(1 + (g * 2654435761::bigint + k * 40503) % $2::int)::int]
-                from generate_series(1, 1 + g % 4) k), ' ')),
-              al.id, g % 12 + 1, 120000 + (g * 7919) % 180000
-       from generate_series(0, $3::int - 1) g
-       join (select id, row_number() over (order by id) - 1 as n from albums) al
-         on al.n = g % (select count(*) from albums)`,
-      [WORDS, WORDS.length, songCount],
-    );
-    await seed.query(`insert into song_artists (song_id, artist_id, position)
-      select s.id, al.artist_id, 0 from songs s join albums al on al.id = s.album_id where al.artist_id is not null`);
-    await seed.query("analyze");
+         join (select id, row_number() over (order by id) - 1 as n from albums) al
+           on al.n = g % (select count(*) from albums)`,
+        [WORDS, WORDS.length, songCount],
+      );
+      await seed.query(`insert into song_artists (song_id, artist_id, position)
+        select s.id, al.artist_id, 0 from songs s join albums al on al.id = s.album_id where al.artist_id is not null`);
+      await seed.query("analyze");
+    } else if (generated !== songCount) {
+      throw new Error(`KEEP_DB ${name} holds ${generated} songs, not SONGS=${songCount}`);
+    }
     step("catalog ready");
 
     // Realistic queries: titles, artist names and prefixes as typed, a third of them with a typo.

@@ -222,10 +222,19 @@ export function createPostgresSearch(db: Db): SearchEngine {
       const p = await prepare(db, q, { correct: true, known });
       const wanted = [...new Set(types)];
       if (!p || wanted.length === 0) return { ...NO_HITS };
-      // One statement, one array of ids per type asked for.
-      const columns = wanted.map((type) => sql`array(${idsQuery(type, p, limit)}) as ${sql.id(type)}`);
-      const { rows } = await sql<Partial<SearchHits>>`select ${sql.join(columns)}`.execute(db);
-      return { ...NO_HITS, ...rows[0] };
+      // One array of ids per type asked for. Songs are most of the work: they run in a statement of
+      // their own, on another connection, beside the one that does the rest.
+      const select = async (group: SearchType[]): Promise<Partial<SearchHits>> => {
+        if (group.length === 0) return {};
+        const columns = group.map((type) => sql`array(${idsQuery(type, p, limit)}) as ${sql.id(type)}`);
+        const { rows } = await sql<Partial<SearchHits>>`select ${sql.join(columns)}`.execute(db);
+        return rows[0] ?? {};
+      };
+      const [songs, rest] = await Promise.all([
+        select(wanted.filter((type) => type === "songs")),
+        select(wanted.filter((type) => type !== "songs")),
+      ]);
+      return { ...NO_HITS, ...songs, ...rest };
     },
 
     async autocomplete(prefix, limit) {
