@@ -18,5 +18,6 @@ export { catalogRevision } from "./modules/catalog/catalog.service.js";
 export { findSongMedia, type SongMedia } from "./modules/catalog/song-media.js";
 export { checkStreamSignature, streamUrl } from "./modules/catalog/stream-urls.js";
 export { refreshPopular } from "./modules/discover/discover.service.js";
+export { hubFor as sessionHub, sessionUpkeep } from "./modules/sessions/sessions.service.js";
 export { AvatarError, removeAvatar, setAvatar } from "./modules/users/users.service.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";

@@ -8,6 +8,7 @@ import { lyricsRouter } from "./modules/lyrics/lyrics.router.js";
 import { playerRouter } from "./modules/player/player.router.js";
 import { playlistRouter } from "./modules/playlists/playlists.router.js";
 import { searchRouter } from "./modules/search/search.router.js";
+import { sessionRouter } from "./modules/sessions/sessions.router.js";
 import { systemRouter } from "./modules/system/system.router.js";
 import { userRouter } from "./modules/users/users.router.js";
 import { createCallerFactory, router } from "./trpc.js";
@@ -21,6 +22,7 @@ export const appRouter = router({
   player: playerRouter,
   playlist: playlistRouter,
   search: searchRouter,
+  session: sessionRouter,
   system: systemRouter,
   user: userRouter,
 });

@@ -262,3 +262,23 @@ export const SessionEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ended"), reason: z.enum(["host", "expired"]) }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;
+
+/**
+ * What session.join answers: `member` with the room at once (public sessions, or a private one that
+ * already let you in), or `pending` with no view while the host decides (ask again, or watch
+ * session.mine, to learn the answer).
+ */
+export const JoinSessionResult = z.object({
+  code: z.string(),
+  status: ParticipantStatus,
+  view: SessionView.nullable(),
+});
+export type JoinSessionResult = z.infer<typeof JoinSessionResult>;
+
+/** One of the caller's sessions (session.mine): active ones they are in or asked to join. */
+export const MySession = SessionSummary.extend({
+  role: SessionRole,
+  status: ParticipantStatus,
+  memberCount: z.number().int(),
+});
+export type MySession = z.infer<typeof MySession>;

@@ -61,6 +61,7 @@ describe("migrations", () => {
       "search_words",
       "session_events",
       "session_participants",
+      "session_presence",
       "song_artists",
       "song_likes",
       "songs",

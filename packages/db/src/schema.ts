@@ -219,6 +219,7 @@ export interface Database {
   import_runs: ImportRunsTable;
   import_checkpoints: ImportCheckpointsTable;
   import_issues: ImportIssuesTable;
+  session_presence: SessionPresenceTable;
 }
 
 export interface SongLikesTable {
@@ -395,6 +396,14 @@ export interface SessionEventsTable {
   type: string;
   payload: unknown;
   created_at: CreatedAt;
+}
+
+/** Who has an events subscription open, per server instance (migration 008, unlogged). */
+export interface SessionPresenceTable {
+  session_id: string;
+  user_id: string;
+  instance_id: string;
+  seen_at: Timestamp;
 }
 
 /** A "made for you" list (migration 007); its songs are in recommendation_songs. */
