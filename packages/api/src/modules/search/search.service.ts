@@ -35,13 +35,12 @@ function inOrder<T>(ids: readonly string[], byId: Map<string, T>): T[] {
  */
 export async function search(ctx: ViewerContext, input: SearchInput): Promise<SearchResult> {
   const query = normalizeQuery(input.q);
-  if (ctx.user && query) remember(ctx, ctx.user.id, input.q, query);
   const empty: SearchResult = { query, songs: [], albums: [], artists: [], playlists: [] };
   if (!query) return empty;
   // Sorted, so that the same request in any order is one cache entry.
   const types = [...new Set(input.types ?? SearchType.options)].sort();
   const limit = input.limit ?? 10;
-  return getOrSet(
+  const result = await getOrSet(
     ctx.cache,
     await catalogKey(ctx, keys.search({ q: query, types, limit })),
     TTL.search,
@@ -63,6 +62,10 @@ export async function search(ctx: ViewerContext, input: SearchInput): Promise<Se
     },
     types.includes("playlists") ? { tags: [tags.publicPlaylists()] } : undefined,
   );
+  // A search that found nothing is no search worth running again: it is not kept.
+  const found = result.songs.length + result.albums.length + result.artists.length + result.playlists.length;
+  if (ctx.user && found > 0) remember(ctx, ctx.user.id, input.q, query);
+  return result;
 }
 
 export async function autocomplete(ctx: Context, input: AutocompleteInput): Promise<AutocompleteResult> {
