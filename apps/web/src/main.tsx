@@ -19,6 +19,8 @@ import { NotFoundPage } from "./features/not-found-page";
 import { PlaylistPage } from "./features/playlists/playlist-page";
 import { PlaylistsPage } from "./features/playlists/playlists-page";
 import { SearchPage } from "./features/search/search-page";
+import { SessionRoomPage } from "./features/sessions/session-room-page";
+import { SessionsPage } from "./features/sessions/sessions-page";
 import { StatusPage } from "./features/status/status-page";
 import { initSession } from "./lib/auth";
 import { initTheme } from "./lib/theme";
@@ -53,6 +55,22 @@ function App() {
                 }
               />
               <Route path="search" element={<SearchPage />} />
+              <Route
+                path="session"
+                element={
+                  <RequireAuth>
+                    <SessionsPage />
+                  </RequireAuth>
+                }
+              />
+              <Route
+                path="session/:code"
+                element={
+                  <RequireAuth>
+                    <SessionRoomPage />
+                  </RequireAuth>
+                }
+              />
               <Route path="status" element={<StatusPage />} />
               <Route
                 path="signup"

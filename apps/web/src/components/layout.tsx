@@ -7,10 +7,20 @@ import { PlayerRoot, SidePanel } from "../features/player/player-root";
 import { AddToPlaylistHost } from "../features/playlists/add-to-playlist";
 import { SearchBox } from "../features/search/search-box";
 import { useSearchShortcut } from "../features/search/search-shortcut";
+import { SessionRoot } from "../features/sessions/session-root";
 import { useSession } from "../lib/auth";
 import { AccountCorner } from "./account-menu";
 import { ConnectionBadge } from "./connection-badge";
-import { AlbumIcon, ArtistIcon, HomeIcon, LibraryIcon, PlaylistIcon, SearchIcon, ServerIcon } from "./icons";
+import {
+  AlbumIcon,
+  ArtistIcon,
+  HomeIcon,
+  LibraryIcon,
+  PlaylistIcon,
+  SearchIcon,
+  ServerIcon,
+  UsersIcon,
+} from "./icons";
 import { Toasts } from "./toast";
 
 const nav = [
@@ -19,6 +29,7 @@ const nav = [
   { to: "/artists", label: "Artists", end: false, Icon: ArtistIcon, tab: true },
   { to: "/playlists", label: "Playlists", end: false, Icon: PlaylistIcon, tab: true },
   { to: "/library", label: "Library", end: false, Icon: LibraryIcon, tab: true },
+  { to: "/session", label: "Listen together", end: false, Icon: UsersIcon, tab: false },
   // Five tabs fill a phone's bar: the server's page is linked from the home page there.
   { to: "/status", label: "Server", end: false, Icon: ServerIcon, tab: false },
 ];
@@ -81,6 +92,7 @@ export function Layout() {
       <Toasts />
       <AddToPlaylistHost />
       <PlayerRoot />
+      <SessionRoot />
     </div>
   );
 }

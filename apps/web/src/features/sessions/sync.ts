@@ -81,3 +81,11 @@ export function correctDrift(driftMs: number, expectedMs: number, rate: number):
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
+
+/**
+ * Our clock, ms since the epoch, that never jumps (the system clock can be set back mid-song):
+ * what clock samples and drift checks both read.
+ */
+export function localNow(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,59 @@
+import { expect, type Page } from "@playwright/test";
+import { query } from "./player-helpers.ts";
+
+interface SongLite {
+  id: string;
+  title: string;
+  durationMs: number;
+}
+
+/** The longest songs of the demo catalog (a seek needs room), longest first. */
+export async function longSongs(page: Page, count: number): Promise<SongLite[]> {
+  const albums = await query<{ items: { id: string }[] }>(page, "catalog.albums", {
+    limit: 50,
+    sort: "title",
+  });
+  const songs: SongLite[] = [];
+  for (const a of albums.items) {
+    const album = await query<{ tracks: SongLite[] }>(page, "catalog.album", { id: a.id });
+    songs.push(...album.tracks);
+  }
+  return songs.sort((a, b) => b.durationMs - a.durationMs).slice(0, count);
+}
+
+/** The playing audio element's position (s), and when it was read (ms, the same clock in every page). */
+export async function audioClock(page: Page): Promise<{ t: number; at: number; paused: boolean }> {
+  return page.evaluate(() => {
+    const audio = document.querySelector<HTMLAudioElement>('audio[data-testid="audio"]');
+    return {
+      t: audio?.currentTime ?? -1,
+      at: performance.timeOrigin + performance.now(),
+      paused: audio?.paused ?? true,
+    };
+  });
+}
+
+/**
+ * How far the listener's audio is from the host's (ms; positive: ahead), both read at about the
+ * same moment and the host's moved on to the instant the listener's was read.
+ */
+export async function driftMs(host: Page, listener: Page): Promise<number> {
+  const [h, l] = await Promise.all([audioClock(host), audioClock(listener)]);
+  const hostThen = h.t * 1000 + (h.paused ? 0 : l.at - h.at);
+  return l.t * 1000 - hostThen;
+}
+
+/** Waits until the listener follows the host within `withinMs`, and stays there for a few checks. */
+export async function expectInSync(host: Page, listener: Page, withinMs = 250) {
+  let streak = 0;
+  await expect
+    .poll(
+      async () => {
+        const d = Math.abs(await driftMs(host, listener));
+        streak = d < withinMs ? streak + 1 : 0;
+        return streak;
+      },
+      { timeout: 20_000, intervals: [250] },
+    )
+    .toBeGreaterThanOrEqual(3);
+}

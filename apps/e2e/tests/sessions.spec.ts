@@ -1,0 +1,193 @@
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "../fixtures.ts";
+import { waitForPlayback } from "../player-helpers.ts";
+import { audioClock, driftMs, expectInSync, longSongs } from "../session-helpers.ts";
+
+// Live listening sessions: two people in two browser contexts (two cookie jars, two sockets).
+
+async function twoPeople(browser: Browser, baseURL: string): Promise<[Page, Page, () => Promise<void>]> {
+  const a = await browser.newContext({ baseURL });
+  const b = await browser.newContext({ baseURL });
+  const pages: [Page, Page] = [await a.newPage(), await b.newPage()];
+  return [...pages, async () => void (await Promise.all([a.close(), b.close()]))];
+}
+
+/** The room's screen, wide and narrow, into the screenshots folder the screens test uses. */
+async function shoot(page: Page, name: string) {
+  await page.evaluate(() => document.querySelector(".content")?.scrollTo({ top: 0 }));
+  await page.waitForFunction(() =>
+    Array.from(document.images).every((img) => {
+      const r = img.getBoundingClientRect();
+      return !(r.bottom > 0 && r.top < innerHeight) || img.complete;
+    }),
+  );
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${name} overflows sideways`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: `test-results/screens/${name}.png`, animations: "disabled" });
+  const tall = await page.addStyleTag({ content: ".shell { height: auto; min-height: 100vh; }" });
+  await page.screenshot({
+    path: `test-results/screens/${name}-full.png`,
+    fullPage: true,
+    animations: "disabled",
+  });
+  await tall.evaluate((el) => el.parentNode?.removeChild(el));
+}
+
+test("a listener joins by code and hears the host's song in step; chat goes both ways", async ({
+  browser,
+  server,
+  accounts,
+}) => {
+  test.setTimeout(120_000);
+  const [host, listener, close] = await twoPeople(browser, server.url);
+  try {
+    await accounts.signUp(host, { name: "Hana Host" });
+    await accounts.signUp(listener, { name: "Leo Listener" });
+    const songs = await longSongs(host, 2);
+    expect(songs[0]!.durationMs, "the demo catalog has a song long enough to seek in").toBeGreaterThan(
+      30_000,
+    );
+
+    // The host starts a session and queues two songs found by name.
+    await host.goto("/session");
+    await host.getByTestId("session-name").fill("Friday night");
+    await host.getByRole("button", { name: "Start session" }).click();
+    await expect(host.getByTestId("session-room")).toBeVisible();
+    await expect(host.getByRole("heading", { level: 1 })).toHaveText("Friday night");
+    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+    await expect(host.getByTestId("session-live")).toHaveText("Live");
+    for (const [i, song] of songs.entries()) {
+      await host.getByTestId("session-song-search").fill(song.title);
+      const result = host.locator(".room-result", { hasText: song.title }).first();
+      await result.getByTestId("session-add-song").click();
+      await expect(host.getByTestId("session-queue-item")).toHaveCount(i + 1);
+    }
+    await host.getByTestId("session-song-search").fill("");
+
+    // The listener types the code as it sounds: lower case, with a dash.
+    await listener.goto("/session");
+    await listener
+      .getByTestId("join-code")
+      .fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3).toLowerCase()}`);
+    await listener.getByRole("button", { name: "Join", exact: true }).click();
+    await expect(listener).toHaveURL(new RegExp(`/session/${code}$`));
+    await expect(listener.getByTestId("session-room")).toBeVisible();
+    await expect(listener.getByTestId("session-queue-item")).toHaveCount(2);
+    // Both see both, with their roles; the listener has no controls.
+    await expect(host.getByTestId("session-person")).toHaveCount(2);
+    await expect(listener.locator('[data-testid="session-person"][data-role="host"]')).toContainText(
+      "Hana Host",
+    );
+    await expect(listener.getByTestId("session-play")).toHaveCount(0);
+
+    // The host plays: both hear the first song, in step.
+    await host.getByTestId("session-play").click();
+    await expect(listener.getByTestId("session-song-title")).toHaveText(songs[0]!.title);
+    await waitForPlayback(host, 0.5);
+    await waitForPlayback(listener, 0.5);
+    await expectInSync(host, listener);
+
+    // A seek 20 s in: the listener jumps along.
+    await host.getByTestId("session-seek").fill("20");
+    await listener.waitForFunction(() => {
+      const a = document.querySelector<HTMLAudioElement>('audio[data-testid="audio"]');
+      return a !== null && !a.paused && a.currentTime > 19.5;
+    });
+    await expectInSync(host, listener);
+    const drift = await driftMs(host, listener);
+    expect(Math.abs(drift), `the listener is ${Math.round(drift)} ms off the host`).toBeLessThan(250);
+    test.info().annotations.push({ type: "drift after seek (ms)", description: String(Math.round(drift)) });
+
+    // Pause: the listener stops too, at the same place.
+    await host.getByRole("button", { name: "Pause for everyone" }).click();
+    await expect.poll(async () => (await audioClock(listener)).paused).toBe(true);
+    await expect.poll(async () => Math.abs(await driftMs(host, listener))).toBeLessThan(250);
+
+    // Chat, both ways, as text.
+    await listener.getByTestId("chat-input").fill("Hi <b>Hana</b>!");
+    await listener.getByRole("button", { name: "Send" }).click();
+    await expect(host.getByTestId("session-chat").getByText("Hi <b>Hana</b>!")).toBeVisible();
+    await host.getByTestId("chat-input").fill("Welcome, Leo");
+    await host.getByRole("button", { name: "Send" }).click();
+    await expect(listener.getByTestId("session-chat").getByText("Welcome, Leo")).toBeVisible();
+    // A second message within the second is held back, with a word why.
+    await host.getByTestId("chat-input").fill("Too quick");
+    await host.getByRole("button", { name: "Send" }).click();
+    await expect(host.getByText("One message a second")).toBeVisible();
+
+    // Next, for everyone.
+    await host.getByRole("button", { name: "Play for everyone" }).click();
+    await host.getByRole("button", { name: "Next for everyone" }).click();
+    await expect(listener.getByTestId("session-song-title")).toHaveText(songs[1]!.title);
+    await waitForPlayback(listener, 0.3);
+    await expectInSync(host, listener);
+
+    // The room, wide and narrow.
+    for (const [name, size] of [
+      ["wide", { width: 1280, height: 800 }],
+      ["narrow", { width: 390, height: 800 }],
+    ] as const) {
+      await listener.setViewportSize(size);
+      await host.setViewportSize(size);
+      await shoot(host, `session-room-host-${name}`);
+      await shoot(listener, `session-room-listener-${name}`);
+    }
+
+    // The listener leaves; the host sees them go.
+    await listener.getByTestId("leave-session").click();
+    await expect(listener).toHaveURL(/\/session$/);
+    await expect(host.getByTestId("session-person")).toHaveCount(1);
+  } finally {
+    await close();
+  }
+});
+
+test("a join link opens the room after signing in, and the start screen explains itself", async ({
+  page,
+  browser,
+  server,
+  accounts,
+}) => {
+  test.setTimeout(60_000);
+  const [host, , close] = await twoPeople(browser, server.url);
+  try {
+    await accounts.signUp(host, { name: "Hana Host" });
+    await host.goto("/session");
+    await host.getByRole("button", { name: "Start session" }).click();
+    await expect(host.getByTestId("session-room")).toBeVisible();
+    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+
+    // Signed out, the link goes to the login page and back.
+    const account = await accounts.signUp(page, { name: "Link Follower" });
+    await page.context().clearCookies();
+    await page.goto(`/session/${code.toLowerCase()}`);
+    await expect(page).toHaveURL(/\/login/);
+    const form = page.getByRole("tabpanel");
+    await form.getByLabel("Email").fill(account.email);
+    await form.getByLabel("Password", { exact: true }).fill(account.password);
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
+    await expect(page.getByTestId("session-room")).toBeVisible();
+    await expect(page).toHaveURL(new RegExp(`/session/${code}$`));
+    await expect(host.getByTestId("session-person")).toHaveCount(2);
+    await expect(page.getByText("Nothing playing yet")).toBeVisible();
+
+    // A code that names no session says so.
+    await page.goto("/session/ZZZZ22");
+    await expect(page.getByRole("alert")).toContainText("No session has the code ZZZZ22");
+    await page.getByRole("link", { name: "Back to Listen together" }).click();
+    await expect(page.getByRole("heading", { name: "Listen together" })).toBeVisible();
+    await page.getByTestId("join-code").fill("abc");
+    await page.getByRole("button", { name: "Join", exact: true }).click();
+    await expect(page.getByText("A session code is 6 letters and digits")).toBeVisible();
+    for (const [name, size] of [
+      ["wide", { width: 1280, height: 800 }],
+      ["narrow", { width: 390, height: 800 }],
+    ] as const) {
+      await page.setViewportSize(size);
+      await shoot(page, `session-start-${name}`);
+    }
+  } finally {
+    await close();
+  }
+});
