@@ -74,7 +74,18 @@ export async function buildApp({
   };
 
   await app.register(fastifyCookie);
-  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(fastifyWebsocket, {
+    options: {
+      // A bigger message closes the socket (1009): nothing a client sends needs more.
+      maxPayload: config.wsMaxMessageBytes,
+      // Browsers send any site's cookies and let any page open a socket: refuse other sites' pages.
+      verifyClient: ({ origin, req }, done) => {
+        if (websocketOriginAllowed(origin, req.headers, config)) return done(true);
+        app.log.warn({ origin, ip: req.socket.remoteAddress }, "WebSocket refused: origin not allowed");
+        done(false, 403, `This server does not accept WebSocket connections from pages on ${origin}`);
+      },
+    },
+  });
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     useWSS: true,
@@ -128,6 +139,35 @@ export async function buildApp({
 
   if (config.serveWeb) await serveWebApp(app, config.webDistDir);
   return app;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * Whether a WebSocket upgrade from a page on `origin` may proceed: the server's own origin (the Host
+ * it was reached at, or X-Forwarded-Host behind a trusted proxy), PUBLIC_URL and WS_ALLOWED_ORIGINS;
+ * outside production also localhost pages (the Vite dev server proxies with another Host). Clients that
+ * are not browsers send no Origin and cannot be forged into sending a victim's credentials: allowed.
+ */
+export function websocketOriginAllowed(
+  origin: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  config: Pick<Config, "wsAllowedOrigins" | "nodeEnv" | "trustProxy">,
+): boolean {
+  if (!origin) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  const hosts = [headers.host, config.trustProxy ? headers["x-forwarded-host"] : undefined]
+    .flat()
+    .filter((h): h is string => typeof h === "string")
+    .map((h) => h.split(",")[0]!.trim().toLowerCase());
+  if (hosts.includes(url.host.toLowerCase())) return true;
+  if (config.wsAllowedOrigins.includes(url.origin)) return true;
+  return config.nodeEnv !== "production" && LOOPBACK.has(url.hostname);
 }
 
 type Check = { ok: boolean; backend: string; error?: string; degraded?: boolean };

@@ -116,6 +116,37 @@ const EnvSchema = z.object({
       },
     )
     .optional(),
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .trim()
+    .refine(
+      (v) =>
+        v.split(",").every((o) => {
+          try {
+            const url = new URL(o.trim());
+            return (
+              (url.protocol === "http:" || url.protocol === "https:") &&
+              url.origin === o.trim().replace(/\/+$/, "")
+            );
+          } catch {
+            return false;
+          }
+        }),
+      {
+        error: (issue) =>
+          `WS_ALLOWED_ORIGINS must be a comma-separated list of origins like https://music.example.com (got "${String(issue.input)}")`,
+      },
+    )
+    .optional(),
+  WS_MAX_MESSAGE_BYTES: z
+    .string()
+    .trim()
+    .default("65536")
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1024 && Number(v) <= 16 * 1024 * 1024, {
+      error: (issue) =>
+        `WS_MAX_MESSAGE_BYTES must be a whole number of bytes from 1024 to 16777216 (got "${String(issue.input)}")`,
+    })
+    .transform(Number),
   SERVE_WEB: booleanish("SERVE_WEB").optional(),
   WEB_DIST_DIR: z.string().trim().min(1).optional(),
 });
@@ -157,6 +188,14 @@ export interface Config {
    * a client could otherwise pick its own address.
    */
   trustProxy: boolean | number | string;
+  /**
+   * Browser origins allowed to open the WebSocket besides the server's own (and PUBLIC_URL's): a page
+   * on another site must not ride a signed-in visitor's connection. Outside production, pages served
+   * from localhost (the Vite dev server's proxy) are allowed too.
+   */
+  wsAllowedOrigins: string[];
+  /** The largest WebSocket message a client may send; a bigger one closes the connection (1009). */
+  wsMaxMessageBytes: number;
   /** Serve the built web player from this server (production by default). */
   serveWeb: boolean;
   webDistDir: string;
@@ -220,6 +259,14 @@ export function loadConfig(
           : /^\d+$/.test(e.TRUST_PROXY)
             ? Number(e.TRUST_PROXY)
             : e.TRUST_PROXY,
+    wsAllowedOrigins: [
+      ...new Set(
+        [...(e.WS_ALLOWED_ORIGINS?.split(",") ?? []), ...(e.PUBLIC_URL ? [e.PUBLIC_URL] : [])].map(
+          (o) => new URL(o.trim()).origin,
+        ),
+      ),
+    ],
+    wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
     serveWeb: e.SERVE_WEB ?? e.NODE_ENV === "production",
     webDistDir: e.WEB_DIST_DIR
       ? path.resolve(cwd, e.WEB_DIST_DIR)

@@ -14,6 +14,7 @@ export interface TestServer {
   config: Config;
   dataDir: string;
   databaseUrl: string;
+  redisPrefix: string;
   /** http://127.0.0.1:<port> when started with `listen`, else "". */
   baseUrl: string;
   close(): Promise<void>;
@@ -21,11 +22,19 @@ export interface TestServer {
 
 export async function startTestServer(
   label: string,
-  options: { listen?: boolean; env?: Record<string, string> } = {},
+  options: {
+    listen?: boolean;
+    env?: Record<string, string>;
+    /** A second instance of that server: the same database and Redis prefix (it drops them, not this one). */
+    sharing?: TestServer;
+  } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(label);
+  const shared = options.sharing;
+  const database = shared
+    ? { url: shared.databaseUrl, drop: async () => {} }
+    : await createTestDatabase(label);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `chorus-${label}-`));
-  const redisPrefix = uniqueRedisPrefix(label);
+  const redisPrefix = shared?.redisPrefix ?? uniqueRedisPrefix(label);
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: testRedisUrl,
@@ -49,13 +58,14 @@ export async function startTestServer(
     config,
     dataDir,
     databaseUrl: database.url,
+    redisPrefix,
     baseUrl,
     async close() {
       await app.close();
       await services.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
-      await deleteRedisKeys(redisPrefix);
+      if (!shared) await deleteRedisKeys(redisPrefix);
     },
   };
 }

@@ -13,7 +13,12 @@ export {
 } from "./context.js";
 export { FieldError, RetryLaterError } from "./errors.js";
 export { ARGON2_OPTIONS, hashPassword, verifyPassword } from "./modules/auth/passwords.js";
-export { REFRESH_COOKIE, REFRESH_COOKIE_PATH, verifyAccessToken } from "./modules/auth/tokens.js";
+export {
+  REFRESH_COOKIE,
+  REFRESH_COOKIE_PATH,
+  signAccessToken,
+  verifyAccessToken,
+} from "./modules/auth/tokens.js";
 export { catalogRevision } from "./modules/catalog/catalog.service.js";
 export { findSongMedia, type SongMedia } from "./modules/catalog/song-media.js";
 export { checkStreamSignature, streamUrl } from "./modules/catalog/stream-urls.js";

@@ -87,7 +87,7 @@ export async function appendEvents(
 
 /** After the commit: every instance's subscribers of the session get the events. */
 export async function publishEvents(
-  deps: { bus: EventBus; log: Log },
+  deps: { bus: EventBus; log: Pick<Log, "warn"> },
   sessionId: string,
   events: LoggedEvent[],
 ): Promise<void> {
@@ -217,7 +217,7 @@ export class SessionHub {
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly deps: { db: Db; bus: EventBus; log: Log },
+    private readonly deps: { db: Db; bus: EventBus; log: Pick<Log, "warn"> },
     private readonly presence: PresenceHandlers,
   ) {}
 

@@ -68,6 +68,8 @@ import {
 } from "./sessions.state.js";
 
 type Code = string;
+/** What the session machinery needs beyond a request: the background jobs pass these alone. */
+export type SessionDeps = Pick<ApiDeps, "db" | "bus"> & { log: Pick<ApiDeps["log"], "warn"> };
 type In<T extends z.ZodType> = z.output<T>;
 
 // ---------- errors a person can act on ----------
@@ -99,7 +101,7 @@ interface Change<T> {
  * transaction; after the commit they are published. Nothing changes when `apply` throws.
  */
 async function inSession<T>(
-  ctx: ApiDeps,
+  ctx: SessionDeps,
   where: { code: Code } | { id: string },
   apply: (trx: Q, session: SessionRow) => Promise<Change<T>>,
   options: { allowEnded?: boolean } = {},
@@ -748,7 +750,7 @@ export async function chatHistory(
 const hubs = new WeakMap<object, SessionHub>();
 
 /** This instance's hub (one per event bus: two instances in one test process keep theirs apart). */
-export function hubFor(deps: ApiDeps): SessionHub {
+export function hubFor(deps: SessionDeps): SessionHub {
   let hub = hubs.get(deps.bus);
   if (!hub) {
     hub = new SessionHub(deps, {
@@ -769,7 +771,7 @@ const freshPresence = sql<boolean>`seen_at > now() - make_interval(secs => ${PRE
  * the room when it makes them online or offline across every instance.
  */
 async function presenceChanged(
-  deps: ApiDeps,
+  deps: SessionDeps,
   sessionId: string,
   userId: string,
   instanceId: string,
@@ -845,32 +847,46 @@ export async function* sessionEvents(
   hub.connect(session.id, userId);
   try {
     let last: number;
+    // After a snapshot nothing needs reading: every later event was published after the subscription
+    // above, so it is in the listener's buffer.
+    let catchUp = false;
     const after = parseEventId(input.lastEventId);
-    const current = Number(
-      (
-        await ctx.db
-          .selectFrom("live_sessions")
-          .select("last_event_id")
-          .where("id", "=", session.id)
-          .executeTakeFirstOrThrow()
-      ).last_event_id,
-    );
-    const oldest = after === null ? null : await oldestLogged(ctx.db, session.id);
-    const resumable =
-      after !== null && after <= current && (after === current || (oldest !== null && after >= oldest - 1));
-    if (!resumable) {
+    let resumable = false;
+    if (after !== null) {
+      const current = Number(
+        (
+          await ctx.db
+            .selectFrom("live_sessions")
+            .select("last_event_id")
+            .where("id", "=", session.id)
+            .executeTakeFirstOrThrow()
+        ).last_event_id,
+      );
+      const oldest = after < current ? await oldestLogged(ctx.db, session.id) : null;
+      resumable = after === current || (after < current && oldest !== null && after >= oldest - 1);
+    }
+    if (resumable) {
+      last = after!;
+      catchUp = true;
+    } else {
       const view = await loadView(ctx, { id: session.id }, userId);
       last = Number(view.lastEventId);
       yield tracked(view.lastEventId, { type: "snapshot", view } as SessionEvent);
       if (view.session.endedAt) return;
-    } else last = after;
+    }
 
-    let catchUp = true;
     while (!signal?.aborted) {
       let batch: LoggedEvent[];
       if (catchUp) {
         batch = await readLog(ctx, session.id, last);
         catchUp = false;
+        if (batch.length > 0 && batch[0]!.id > last + 1) {
+          // Too far behind: the log no longer holds what was missed. Start over from the whole room.
+          const view = await loadView(ctx, { id: session.id }, userId);
+          last = Number(view.lastEventId);
+          yield tracked(view.lastEventId, { type: "snapshot", view } as SessionEvent);
+          if (view.session.endedAt) return;
+        }
       } else {
         const pulled = await listener.next(signal);
         if ("aborted" in pulled) return;
@@ -905,7 +921,7 @@ export async function* sessionEvents(
  * stopped refreshing it (telling the room those members went offline). Safe on every instance at once:
  * each session is re-checked under its row lock.
  */
-export async function sessionUpkeep(deps: ApiDeps): Promise<{ expired: number; offline: number }> {
+export async function sessionUpkeep(deps: SessionDeps): Promise<{ expired: number; offline: number }> {
   let offline = 0;
   const stale = await deps.db
     .deleteFrom("session_presence")

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContextInner } from "../../context.js";
 import { createCaller } from "../../root.js";
 import { type ApiTestEnv, createApiTestEnv, failure, type SignedInClient } from "../../test-support.js";
-import { hubFor } from "./sessions.service.js";
+import { hubFor, sessionUpkeep } from "./sessions.service.js";
 
 let env: ApiTestEnv;
 let songs: string[];
@@ -533,6 +533,81 @@ describe("the events stream", () => {
     );
     expect(onlines).toHaveLength(1);
     await hostStream.stop();
+  });
+
+  it("sends a snapshot to a client away for longer than the log reaches back", async () => {
+    const { host, code, view } = await room("Lee");
+    for (let i = 0; i < 4; i++) await host.api.session.control({ code, action: i % 2 ? "pause" : "play" });
+    // As if the log had been trimmed past what the client saw.
+    await env.db
+      .deleteFrom("session_events")
+      .where("session_id", "=", view.session.id)
+      .where("id", "<=", "2")
+      .execute();
+    const stream = watch(host, code, "1");
+    const [first] = await stream.until((r) => r.length > 0);
+    expect(first!.event.type).toBe("snapshot");
+    expect(first!.id).toBe("4");
+    await stream.stop();
+  });
+
+  it("ends sessions idle past their expiry, and clears presence of vanished instances", async () => {
+    const { host, code, view } = await room("Ida");
+    const guest = await env.signIn("Gina");
+    await guest.api.session.join({ code });
+    const stream = watch(guest, code);
+    await stream.until((r) => r.length > 0);
+    // An instance that died without saying goodbye.
+    await env.db
+      .insertInto("session_presence")
+      .values({
+        session_id: view.session.id,
+        user_id: host.id,
+        instance_id: "gone",
+        seen_at: new Date(Date.now() - 120_000),
+      })
+      .execute();
+    await env.db
+      .updateTable("live_sessions")
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where("id", "=", view.session.id)
+      .execute();
+    // Someone is connected: not idle, whatever the clock says.
+    const first = await sessionUpkeep(env.deps);
+    expect(first.offline).toBeGreaterThanOrEqual(1);
+    await stream.until((r) =>
+      r.some(
+        (x) =>
+          x.event.type === "presence" &&
+          x.event.change === "offline" &&
+          x.event.participant.userId === host.id,
+      ),
+    );
+    expect((await host.api.session.get({ code })).session.endedAt).toBeNull();
+
+    await stream.stop();
+    await hubFor(env.deps).settled();
+    await env.db
+      .updateTable("live_sessions")
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where("id", "=", view.session.id)
+      .execute();
+    const watcher = watch(host, code);
+    await watcher.until((r) => r.length > 0);
+    await watcher.stop();
+    await hubFor(env.deps).settled();
+    await env.db
+      .updateTable("live_sessions")
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where("id", "=", view.session.id)
+      .execute();
+    const second = await sessionUpkeep(env.deps);
+    expect(second.expired).toBeGreaterThanOrEqual(1);
+    const ended = await failure(host.api.session.control({ code, action: "play" }));
+    expect(ended.message).toMatch(/has ended/);
+    const resumed = watch(host, code, watcher.received.at(-1)!.id);
+    await resumed.done;
+    expect(resumed.received.at(-1)!.event).toEqual({ type: "ended", reason: "expired" });
   });
 
   it("answers the server time to anyone", async () => {
