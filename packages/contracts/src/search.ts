@@ -85,6 +85,8 @@ export const Suggestion = z.object({
   text: z.string(),
   /** Who a song or album is by. */
   detail: z.string().nullable(),
+  /** The album's cover (a song's album's), or the artist's picture; null when there is none. */
+  imageUrl: z.string().nullable(),
 });
 export type Suggestion = z.infer<typeof Suggestion>;
 

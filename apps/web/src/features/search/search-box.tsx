@@ -2,6 +2,7 @@ import { SEARCH_QUERY_MAX, type Suggestion } from "@chorus/contracts";
 import { keepPreviousData } from "@tanstack/react-query";
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
+import { Cover } from "../../components/cover";
 import { AlbumIcon, ArtistIcon, ClockIcon, CloseIcon, NoteIcon, SearchIcon } from "../../components/icons";
 import { toast } from "../../components/toast";
 import { useSession } from "../../lib/auth";
@@ -345,8 +346,24 @@ function OptionRow({
   let label: string;
   let body: ReactNode;
   if (option.kind === "suggestion") {
-    const { type, text, detail } = option.suggestion;
-    icon = type === "artist" ? <ArtistIcon /> : type === "album" ? <AlbumIcon /> : <NoteIcon />;
+    const { type, id: target, text, detail, imageUrl } = option.suggestion;
+    // The picture when there is one (round for an artist, as everywhere); the kind's icon otherwise.
+    icon = imageUrl ? (
+      <Cover
+        src={imageUrl}
+        title={text}
+        seed={target}
+        size={36}
+        round={type === "artist"}
+        className="option-cover"
+      />
+    ) : type === "artist" ? (
+      <ArtistIcon />
+    ) : type === "album" ? (
+      <AlbumIcon />
+    ) : (
+      <NoteIcon />
+    );
     label = `${text}, ${KIND_LABEL[type].toLowerCase()}${detail ? ` by ${detail}` : ""}`;
     body = (
       <>

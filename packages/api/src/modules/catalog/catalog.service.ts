@@ -93,7 +93,8 @@ async function cached<T>(ctx: Context, key: string, ttl: number, load: () => Pro
 
 // ---------- shaping ----------
 
-const image = (media: MediaStore, key: string | null, url: string | null) =>
+/** An image's URL: from its stored key, else the URL carried over from the old app. */
+export const image = (media: MediaStore, key: string | null, url: string | null) =>
   key ? media.imageUrl(key, "cover") : url;
 
 function toSong(ctx: Context, row: SongRow, artists: { id: string; name: string }[]): Song {

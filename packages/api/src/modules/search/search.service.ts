@@ -8,12 +8,13 @@ import {
   type SearchInput,
   type SearchResult,
   SearchType,
+  type Suggestion,
 } from "@chorus/contracts";
 import type { Db } from "@chorus/db";
-import { normalizeQuery, tidyQuery } from "@chorus/search";
+import { type Suggestion as EngineSuggestion, normalizeQuery, tidyQuery } from "@chorus/search";
 import type { Context } from "../../context.js";
 import type { ProtectedContext, ViewerContext } from "../../trpc.js";
-import { catalogKey, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
+import { catalogKey, image, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
 import { loadPublicPlaylists } from "../playlists/playlists.service.js";
 
 /** The values of `byId` for `ids`, in that order, skipping any that is gone. */
@@ -75,9 +76,37 @@ export async function autocomplete(ctx: Context, input: AutocompleteInput): Prom
     ctx.cache,
     await catalogKey(ctx, keys.search({ autocomplete: query })),
     TTL.search,
-    () => ctx.search.autocomplete(query, AUTOCOMPLETE_LIMIT),
+    async () => withImages(ctx, await ctx.search.autocomplete(query, AUTOCOMPLETE_LIMIT)),
   );
   return { query, suggestions };
+}
+
+/**
+ * Suggestions with their pictures: a song's from the song cache, albums' and artists' in one small
+ * statement each. Part of the cached answer, so a keystroke that hits the cache costs none of this.
+ */
+async function withImages(ctx: Context, found: EngineSuggestion[]): Promise<Suggestion[]> {
+  const idsOf = (type: EngineSuggestion["type"]) => found.filter((s) => s.type === type).map((s) => s.id);
+  const [songIds, albumIds, artistIds] = [idsOf("song"), idsOf("album"), idsOf("artist")];
+  const [songs, albums, artists] = await Promise.all([
+    loadSongs(ctx, songIds),
+    albumIds.length === 0
+      ? []
+      : ctx.db
+          .selectFrom("albums")
+          .select(["id", "cover_key", "cover_url"])
+          .where("id", "in", albumIds)
+          .execute(),
+    artistIds.length === 0
+      ? []
+      : ctx.db.selectFrom("artists").select(["id", "image_key"]).where("id", "in", artistIds).execute(),
+  ]);
+  const images = new Map<string, string | null>([
+    ...albums.map((a) => [`album:${a.id}`, image(ctx.media, a.cover_key, a.cover_url)] as const),
+    ...artists.map((a) => [`artist:${a.id}`, image(ctx.media, a.image_key, null)] as const),
+    ...[...songs.values()].map((s) => [`song:${s.id}`, s.coverUrl] as const),
+  ]);
+  return found.map((s) => ({ ...s, imageUrl: images.get(`${s.type}:${s.id}`) ?? null }));
 }
 
 // ---------- recent searches ----------

@@ -131,6 +131,29 @@ describe("search.autocomplete", () => {
     expect((await api.search.autocomplete({ q: "t" })).suggestions.length).toBeLessThanOrEqual(8);
     expect(await api.search.autocomplete({ q: "" })).toEqual({ query: "", suggestions: [] });
   });
+
+  it("shows each suggestion's picture: the album's cover, a song's album cover, the artist's photo", async () => {
+    await env.seedSongs(2, { artist: "Pictured Quartet", album: "Pictured Skies" });
+    await env.db
+      .updateTable("albums")
+      .set({ cover_url: "https://img.example/pictured-skies.jpg" })
+      .where("title", "=", "Pictured Skies")
+      .execute();
+    await env.db
+      .updateTable("artists")
+      .set({ image_key: "pictured-quartet.webp" })
+      .where("name", "=", "Pictured Quartet")
+      .execute();
+    const { suggestions } = await env.client().api.search.autocomplete({ q: "pictured" });
+    const of = (type: string) => suggestions.filter((s) => s.type === type);
+    expect(of("artist")[0]?.imageUrl).toContain("pictured-quartet");
+    expect(of("album")[0]?.imageUrl).toBe("https://img.example/pictured-skies.jpg");
+    expect(of("song").length).toBeGreaterThan(0);
+    expect(of("song").every((s) => s.imageUrl === "https://img.example/pictured-skies.jpg")).toBe(true);
+    // Nothing to show: null, and the player draws its placeholder.
+    const sigur = await env.client().api.search.autocomplete({ q: "Sigu" });
+    expect(sigur.suggestions.every((s) => s.imageUrl === null)).toBe(true);
+  });
 });
 
 describe("recent searches", () => {
