@@ -2,6 +2,17 @@
 import path from "node:path";
 import { redactUrl } from "@chorus/cache";
 import { createDb, type Db, migrateToLatest } from "@chorus/db";
+import {
+  type CollectionName,
+  formatReport as formatImportReport,
+  type ImportReport,
+  type IssueRow,
+  importMongo,
+  openFolder,
+  openMongo,
+  renderProgress as renderImportProgress,
+  writeReportFile,
+} from "@chorus/importer";
 import { formatReport, importLibrary, renderProgress } from "@chorus/library";
 import {
   createCloudinaryMediaStore,
@@ -18,6 +29,10 @@ const USAGE = `Usage: pnpm chorus <command>
 
   import <folder> [--prune]   add the music under <folder> to the catalog (files stay where they are);
                               --prune removes songs whose files are gone
+  migrate-mongo --from <folder> | --mongo-uri <uri> [--dry-run] [--report <file>]
+                              bring the old MongoDB app's data in (mongoexport or mongodump folder,
+                              or a live MongoDB); resumable, verified, exits 1 if anything is
+                              unaccounted for; --dry-run changes nothing; --report writes JSON
   demo                        (re)create the demo catalog of synthesized albums
   reindex                     rebuild the Meilisearch indexes from the catalog (with MEILI_URL)
   help                        this text
@@ -83,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === "reindex") return reindexCommand();
+  if (command === "migrate-mongo") return migrateMongoCommand(rest);
   console.error(`Unknown command "${command}".\n\n${USAGE}`);
   return 2;
 }
@@ -121,6 +137,58 @@ async function reindexCommand(): Promise<number> {
     );
     return 0;
   } finally {
+    await ctx.close();
+  }
+}
+
+const MIGRATE_FLAGS = new Set(["--from", "--dry-run", "--report", "--mongo-uri", "--mongo-db"]);
+
+async function migrateMongoCommand(args: string[]): Promise<number> {
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i === -1 ? undefined : args[i + 1];
+  };
+  const unknown = args.filter(
+    (a, i) => a.startsWith("--") && !MIGRATE_FLAGS.has(a) && !MIGRATE_FLAGS.has(args[i - 1] ?? ""),
+  );
+  const from = value("--from");
+  const uri = value("--mongo-uri");
+  if (unknown.length || (!from && !uri) || (from && uri)) {
+    console.error(
+      unknown.length
+        ? `Unknown option ${unknown.join(" ")}.\n\n${USAGE}`
+        : `Give either --from <folder> or --mongo-uri <uri>.\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const reportFile = value("--report");
+  const source = from
+    ? await openFolder(path.resolve(from))
+    : await openMongo({ uri: uri!, ...(value("--mongo-db") ? { database: value("--mongo-db")! } : {}) });
+  const ctx = await open();
+  try {
+    let first = new Map<CollectionName, IssueRow[]>();
+    const report: ImportReport = await importMongo(ctx.db, source, {
+      dryRun: args.includes("--dry-run"),
+      onProgress: renderImportProgress(process.stderr),
+      beforeFinish: async (done, issues) => {
+        first = new Map();
+        for (const c of done.collections) {
+          const list: IssueRow[] = [];
+          for await (const issue of issues(c.name)) {
+            list.push(issue);
+            if (list.length === 10) break;
+          }
+          first.set(c.name, list);
+        }
+        if (reportFile) await writeReportFile(path.resolve(reportFile), done, issues);
+      },
+    });
+    process.stdout.write(`${formatImportReport(report, first)}\n`);
+    if (reportFile) process.stdout.write(`Report with every issue: ${path.resolve(reportFile)}\n`);
+    return report.ok ? 0 : 1;
+  } finally {
+    await source.close();
     await ctx.close();
   }
 }

@@ -53,8 +53,12 @@ export type UpdatePlaylistInput = z.input<typeof UpdatePlaylistInput>;
 export const PlaylistIdInput = z.object({ id: Id });
 export type PlaylistIdInput = z.infer<typeof PlaylistIdInput>;
 
+/** A playlist id from the old MongoDB app (24 hex digits): links to it keep working after the import. */
+export const LegacyPlaylistId = z.string().regex(/^[0-9a-fA-F]{24}$/);
+
 export const GetPlaylistInput = z.object({
-  id: Id,
+  /** A Chorus id, or the old app's id of an imported playlist (the answer carries the Chorus id). */
+  id: z.union([Id, LegacyPlaylistId], { error: "must be a valid id (a UUID)" }),
   /** The `nextCursor` of the previous page. */
   cursor: Cursor.nullish(),
   limit: z

@@ -142,7 +142,8 @@ const NOT_FOUND_PLAYLIST = () => notFound("This playlist");
 
 // ---------- reading ----------
 
-export async function getPlaylist(ctx: ViewerContext, input: GetPlaylistInput): Promise<PlaylistDetail> {
+export async function getPlaylist(ctx: ViewerContext, asked: GetPlaylistInput): Promise<PlaylistDetail> {
+  const input = { ...asked, id: await resolvePlaylistId(ctx, asked.id) };
   const header = await loadHeader(ctx, input.id);
   const role = header ? roleOf(header, ctx.user) : null;
   if (!header || (!role && ctx.user?.role !== "admin")) throw NOT_FOUND_PLAYLIST();
@@ -187,6 +188,18 @@ export async function getPlaylist(ctx: ViewerContext, input: GetPlaylistInput): 
     items: page.items,
     nextCursor: page.nextCursor,
   };
+}
+
+/** A Chorus id as it is; an old app's id (imported playlists keep theirs) as the Chorus id it became. */
+async function resolvePlaylistId(ctx: Context, id: string): Promise<string> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) return id;
+  const row = await ctx.db
+    .selectFrom("playlists")
+    .select("id")
+    .where("legacy_id", "=", id.toLowerCase())
+    .executeTakeFirst();
+  if (!row) throw NOT_FOUND_PLAYLIST();
+  return row.id;
 }
 
 /** The caller's own playlists and those shared with them, most recently changed first. */

@@ -1,0 +1,493 @@
+import type { Db } from "@chorus/db";
+import { type ControlledTransaction, type Kysely, sql } from "kysely";
+import {
+  type BatchResult,
+  forgetPartitions,
+  HANDLERS,
+  type Handler,
+  type Mapped,
+  type Outcome,
+  type Tx,
+} from "./collections.js";
+import { COLLECTIONS, type CollectionName, type Source, type SourceItem } from "./sources.js";
+import { addHash, asRecord, type Doc, legacyIdOf, Reject, recordHash, subHash } from "./values.js";
+
+export interface ImportProgress {
+  collection: CollectionName;
+  read: number;
+  written: number;
+  rejected: number;
+  /** Bytes or documents of the source consumed, out of total (0 when unknown). */
+  position: number;
+  total: number;
+  unit: "bytes" | "docs";
+  docsPerSecond: number;
+  done: boolean;
+}
+
+export interface ImportOptions {
+  /** Everything in one transaction that is rolled back at the end: counts and checks, no change. */
+  dryRun?: boolean;
+  /** Documents per transaction (default 2,000). */
+  batchSize?: number;
+  onProgress?: (p: ImportProgress) => void;
+  /** Stops as if killed once this many batches have committed (tests of resuming). */
+  abortAfterBatches?: number;
+  /**
+   * Called with the report and a reader of every issue of the run, before a dry run is rolled back
+   * (which takes its issues too) and before a run is marked finished: write the report file here.
+   */
+  beforeFinish?: (
+    report: ImportReport,
+    issues: (collection: CollectionName) => AsyncGenerator<IssueRow>,
+  ) => Promise<void>;
+}
+
+export interface IssueRow {
+  legacyId: string | null;
+  severity: "rejected" | "warning";
+  reason: string;
+  record?: unknown;
+}
+
+export interface CollectionReport {
+  name: CollectionName;
+  origin: string | null;
+  read: number;
+  written: number;
+  rejected: number;
+  /** read − written − rejected: anything but 0 means a record went missing. */
+  unaccounted: number;
+  warnings: number;
+  /** Rows in each table this collection writes (rows with a legacy id, where the table has one). */
+  rows: Record<string, number>;
+  checksum: { source: string; database: string; match: boolean };
+  seconds: number;
+  docsPerSecond: number;
+  /** Resumed from a checkpoint of an earlier, interrupted run. */
+  resumed: boolean;
+}
+
+export interface ImportReport {
+  runId: string;
+  source: string;
+  dryRun: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  seconds: number;
+  collections: CollectionReport[];
+  /** Accounts kept under a placeholder address because another account had their email. */
+  emailCollisions: IssueRow[];
+  ok: boolean;
+}
+
+export class ImportAborted extends Error {
+  constructor(batches: number) {
+    super(`import stopped after ${batches} batches (as asked)`);
+    this.name = "ImportAborted";
+  }
+}
+
+interface Counters {
+  read: number;
+  written: number;
+  rejected: number;
+  warnings: number;
+  checksum: bigint;
+}
+
+/**
+ * Imports every collection of `source` into the database. Each batch is one transaction that also
+ * records its issues and the collection's checkpoint, so a run that dies is resumed by the next run
+ * of the same source exactly where the last batch committed. Rows already imported are left as they
+ * are (legacy ids), so running it again changes nothing.
+ */
+export async function importMongo(
+  db: Db,
+  source: Source,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
+  const batchSize = options.batchSize ?? 2_000;
+  const startedAt = new Date();
+  forgetPartitions();
+  // Dry run: one transaction around everything, rolled back at the end.
+  const outer = dryRun ? await db.startTransaction().execute() : null;
+  const base: Kysely<import("@chorus/db").Database> = outer ?? db;
+  let batches = 0;
+  try {
+    const resume = dryRun
+      ? undefined
+      : await base
+          .selectFrom("import_runs")
+          .select("id")
+          .where("fingerprint", "=", source.fingerprint)
+          .where("status", "=", "running")
+          .orderBy("started_at", "desc")
+          .executeTakeFirst();
+    const runId =
+      resume?.id ??
+      (
+        await base
+          .insertInto("import_runs")
+          .values({ source: source.description, fingerprint: source.fingerprint })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+
+    const collections: CollectionReport[] = [];
+    for (const reader of source.collections) {
+      const handler = HANDLERS[reader.name];
+      const checkpoint = await base
+        .selectFrom("import_checkpoints")
+        .selectAll()
+        .where("run_id", "=", runId)
+        .where("collection", "=", reader.name)
+        .executeTakeFirst();
+      const counters: Counters = {
+        read: Number(checkpoint?.read ?? 0),
+        written: Number(checkpoint?.written ?? 0),
+        rejected: Number(checkpoint?.rejected ?? 0),
+        warnings: Number(checkpoint?.warnings ?? 0),
+        checksum: BigInt(checkpoint?.source_checksum ?? "0"),
+      };
+      const resumed = checkpoint !== undefined;
+      const started = performance.now();
+      const skip = counters.read;
+      let seen = 0;
+      const progress = (complete: boolean) => {
+        const elapsed = (performance.now() - started) / 1000;
+        options.onProgress?.({
+          collection: reader.name,
+          read: counters.read,
+          written: counters.written,
+          rejected: counters.rejected,
+          position: complete ? reader.total : reader.position(),
+          total: reader.total,
+          unit: reader.unit,
+          docsPerSecond: elapsed > 0 ? (counters.read - skip) / elapsed : 0,
+          done: complete,
+        });
+      };
+
+      const commitBatch = async (items: SourceItem[]) => {
+        await writeBatch(base, dryRun, runId, handler, items, counters);
+        batches++;
+        progress(false);
+        if (options.abortAfterBatches !== undefined && batches >= options.abortAfterBatches) {
+          throw new ImportAborted(batches);
+        }
+      };
+
+      if (!checkpoint?.done) {
+        let batch: SourceItem[] = [];
+        // Reading and mapping the next batch overlaps with writing the previous one.
+        let writing: Promise<void> | null = null;
+        for await (const item of reader.read()) {
+          if (seen++ < skip) continue;
+          batch.push(item);
+          if (batch.length >= batchSize) {
+            const full = batch;
+            batch = [];
+            if (writing) await writing;
+            writing = commitBatch(full);
+            // Never leave a rejection unobserved while the reader works.
+            writing.catch(() => {});
+          }
+        }
+        if (writing) await writing;
+        await commitBatch(batch);
+        await base
+          .updateTable("import_checkpoints")
+          .set({ done: true, updated_at: new Date() })
+          .where("run_id", "=", runId)
+          .where("collection", "=", reader.name)
+          .execute();
+      }
+      progress(true);
+      const seconds = (performance.now() - started) / 1000;
+      collections.push({
+        name: reader.name,
+        origin: reader.origin,
+        read: counters.read,
+        written: counters.written,
+        rejected: counters.rejected,
+        unaccounted: counters.read - counters.written - counters.rejected,
+        warnings: counters.warnings,
+        rows: {},
+        checksum: { source: counters.checksum.toString(16), database: "", match: false },
+        seconds,
+        docsPerSecond: seconds > 0 ? (counters.read - skip) / seconds : 0,
+        resumed,
+      });
+    }
+
+    // Verification: what the database holds now, described as the source was.
+    for (const report of collections) {
+      const handler = HANDLERS[report.name];
+      let sum = 0n;
+      let after: string | null = null;
+      for (;;) {
+        const page = await handler.readBack(base, after, 5_000);
+        for (const row of page) sum = addHash(sum, recordHash(row.canonical));
+        if (page.length < 5_000) break;
+        after = page.at(-1)!.key;
+        // A key shared by the page's last rows (likes of one library) is read whole by the next page.
+        while (page.length && page.at(-1)!.key === after) {
+          sum = subHash(sum, recordHash(page.pop()!.canonical));
+        }
+        after = page.at(-1)?.key ?? null;
+        if (after === null) throw new Error(`${report.name}: one record is larger than a verification page`);
+      }
+      report.checksum.database = sum.toString(16);
+      report.checksum.match = report.checksum.database === report.checksum.source;
+      for (const table of handler.tables) report.rows[table] = await countRows(base, table);
+    }
+
+    const emailCollisions = (
+      await base
+        .selectFrom("import_issues")
+        .select(["legacy_id", "severity", "reason", "record"])
+        .where("run_id", "=", runId)
+        .where("collection", "=", "users")
+        .where("reason", "like", "%email collision%")
+        .orderBy("id")
+        .execute()
+    ).map((r) => ({ legacyId: r.legacy_id, severity: r.severity, reason: r.reason }));
+
+    const finishedAt = new Date();
+    const report: ImportReport = {
+      runId,
+      source: source.description,
+      dryRun,
+      startedAt,
+      finishedAt,
+      seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      collections,
+      emailCollisions,
+      ok: collections.every((c) => c.unaccounted === 0 && c.checksum.match),
+    };
+    // The dry run's issues go with its rollback: whoever reports them reads them now.
+    await options.beforeFinish?.(report, (collection) => issuesOf(base, runId, collection));
+    if (!dryRun) {
+      await base
+        .updateTable("import_runs")
+        .set({
+          status: "finished",
+          finished_at: finishedAt,
+          report: JSON.stringify(report),
+        })
+        .where("id", "=", runId)
+        .execute();
+    }
+    return report;
+  } finally {
+    if (outer) await outer.rollback().execute();
+  }
+}
+
+async function countRows(db: Kysely<import("@chorus/db").Database>, table: string): Promise<number> {
+  const legacy = !["playlist_items", "playlist_collaborators", "recommendation_songs"].includes(table);
+  const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}
+    ${legacy ? sql`where legacy_id is not null` : sql``}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Maps a batch, writes it in one transaction (one savepoint a record if the batch fails). */
+async function writeBatch(
+  base: Kysely<import("@chorus/db").Database>,
+  dryRun: boolean,
+  runId: string,
+  // biome-ignore lint/suspicious/noExplicitAny: each handler has its own record type
+  handler: Handler<any>,
+  items: SourceItem[],
+  counters: Counters,
+): Promise<void> {
+  const issues: {
+    legacy_id: string | null;
+    severity: "rejected" | "warning";
+    reason: string;
+    record: string | null;
+  }[] = [];
+  const mapped: Mapped<unknown>[] = [];
+  let rejectedNow = 0;
+  let writtenNow = 0;
+  let checksum = counters.checksum;
+  let warningsNow = 0;
+  const record = (doc: Doc | null, raw?: string) => JSON.stringify(sanitize(doc ? asRecord(doc) : { raw }));
+  for (const item of items) {
+    if ("unreadable" in item) {
+      rejectedNow++;
+      issues.push({
+        legacy_id: null,
+        severity: "rejected",
+        reason: item.reason,
+        record: record(null, item.unreadable),
+      });
+      continue;
+    }
+    const warnings: string[] = [];
+    let legacyId: string | null = null;
+    try {
+      legacyId = legacyIdOf(item.doc);
+      mapped.push({ legacyId, doc: item.doc, value: handler.map(item.doc, warnings), warnings });
+    } catch (error) {
+      rejectedNow++;
+      const reason = error instanceof Reject ? error.message : `could not be read: ${String(error)}`;
+      issues.push({ legacy_id: legacyId, severity: "rejected", reason, record: record(item.doc) });
+      for (const w of warnings)
+        issues.push({ legacy_id: legacyId, severity: "warning", reason: w, record: null });
+    }
+  }
+
+  const trx: ControlledTransaction<import("@chorus/db").Database> | null = dryRun
+    ? null
+    : await (base as Db).startTransaction().execute();
+  const tx: Tx = trx ?? base;
+  try {
+    await sql`savepoint batch`.execute(tx);
+    let result: BatchResult;
+    try {
+      result = await handler.write(tx, mapped);
+      await sql`release savepoint batch`.execute(tx);
+    } catch {
+      // One record broke the batch: write them one by one, each in its savepoint, to find it.
+      await sql`rollback to savepoint batch`.execute(tx);
+      result = { outcomes: [], extra: [], superseded: [] };
+      for (const one of mapped) {
+        await sql`savepoint one`.execute(tx);
+        try {
+          const r = await handler.write(tx, [one]);
+          await sql`release savepoint one`.execute(tx);
+          result.outcomes.push(r.outcomes[0]!);
+          result.extra.push(...r.extra);
+          result.superseded.push(...r.superseded);
+        } catch (error) {
+          await sql`rollback to savepoint one`.execute(tx);
+          const outcome: Outcome = {
+            status: "rejected",
+            reason: `the database refused it: ${error instanceof Error ? error.message : String(error)}`,
+            warnings: [],
+            canonical: null,
+          };
+          result.outcomes.push(outcome);
+        }
+      }
+    }
+    mapped.forEach((m, i) => {
+      const outcome = result.outcomes[i]!;
+      const warnings = [...m.warnings, ...outcome.warnings];
+      if (outcome.status === "written") {
+        writtenNow++;
+        if (outcome.canonical !== null) checksum = addHash(checksum, recordHash(outcome.canonical));
+      } else {
+        rejectedNow++;
+        issues.push({
+          legacy_id: m.legacyId,
+          severity: "rejected",
+          reason: outcome.reason ?? "rejected",
+          record: record(m.doc),
+        });
+      }
+      if (warnings.length) {
+        warningsNow += warnings.length;
+        for (const w of warnings) {
+          issues.push({
+            legacy_id: m.legacyId,
+            severity: "warning",
+            reason: w,
+            record: outcome.status === "written" ? record(m.doc) : null,
+          });
+        }
+      }
+    });
+    for (const e of result.extra) {
+      issues.push({ legacy_id: e.legacyId, severity: e.severity, reason: e.reason, record: null });
+      if (e.severity === "warning") warningsNow++;
+    }
+    for (const s of result.superseded) {
+      writtenNow--;
+      rejectedNow++;
+      checksum = subHash(checksum, recordHash(s.canonical));
+    }
+    for (let i = 0; i < issues.length; i += 1_000) {
+      await tx
+        .insertInto("import_issues")
+        .values(
+          issues.slice(i, i + 1_000).map((issue) => ({ run_id: runId, collection: handler.name, ...issue })),
+        )
+        .execute();
+    }
+    const next = {
+      read: counters.read + items.length,
+      written: counters.written + writtenNow,
+      rejected: counters.rejected + rejectedNow,
+      warnings: counters.warnings + warningsNow,
+      checksum,
+    };
+    await tx
+      .insertInto("import_checkpoints")
+      .values({
+        run_id: runId,
+        collection: handler.name,
+        read: next.read,
+        written: next.written,
+        rejected: next.rejected,
+        warnings: next.warnings,
+        source_checksum: next.checksum.toString(),
+      })
+      .onConflict((oc) =>
+        oc.columns(["run_id", "collection"]).doUpdateSet({
+          read: next.read,
+          written: next.written,
+          rejected: next.rejected,
+          warnings: next.warnings,
+          source_checksum: next.checksum.toString(),
+          updated_at: new Date(),
+        }),
+      )
+      .execute();
+    await trx?.commit().execute();
+    Object.assign(counters, next);
+  } catch (error) {
+    await trx?.rollback().execute();
+    throw error;
+  }
+}
+
+/** PostgreSQL text and jsonb hold no NUL character. */
+function sanitize(value: unknown): unknown {
+  if (typeof value === "string")
+    return value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v)]));
+  }
+  return value;
+}
+
+/** Every issue of a run, in order, `limit` at a time (the report file streams them). */
+export async function* issuesOf(
+  db: Kysely<import("@chorus/db").Database>,
+  runId: string,
+  collection: CollectionName,
+): AsyncGenerator<IssueRow> {
+  let after = "0";
+  for (;;) {
+    const rows = await db
+      .selectFrom("import_issues")
+      .select(["id", "legacy_id", "severity", "reason", "record"])
+      .where("run_id", "=", runId)
+      .where("collection", "=", collection)
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(1_000)
+      .execute();
+    for (const r of rows)
+      yield { legacyId: r.legacy_id, severity: r.severity, reason: r.reason, record: r.record };
+    if (rows.length < 1_000) return;
+    after = rows.at(-1)!.id;
+  }
+}
+
+export { COLLECTIONS };
