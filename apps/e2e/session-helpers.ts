@@ -57,3 +57,37 @@ export async function expectInSync(host: Page, listener: Page, withinMs = 250) {
     )
     .toBeGreaterThanOrEqual(3);
 }
+
+/**
+ * The page's WebSocket to the server, passed through Playwright so a test can cut it (as a dropped
+ * network would) and let it reconnect. Set up before the page opens.
+ */
+export async function breakableSocket(page: Page) {
+  let restored: Promise<void> | null = null;
+  let restore = () => {};
+  const open = new Set<{ close(): Promise<void> }>();
+  await page.routeWebSocket(/\/trpc/, async (ws) => {
+    // While the network is down a new connection gets nowhere; it goes through once it is back.
+    if (restored) await restored;
+    const server = ws.connectToServer();
+    open.add({
+      async close() {
+        await ws.close({ code: 4000, reason: "the test cut the network" });
+        await server.close();
+      },
+    });
+  });
+  return {
+    async drop() {
+      restored = new Promise((resolve) => {
+        restore = resolve;
+      });
+      for (const socket of open) await socket.close();
+      open.clear();
+    },
+    restore() {
+      restored = null;
+      restore();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "../fixtures.ts";
 import { waitForPlayback } from "../player-helpers.ts";
-import { audioClock, driftMs, expectInSync, longSongs } from "../session-helpers.ts";
+import { audioClock, breakableSocket, driftMs, expectInSync, longSongs } from "../session-helpers.ts";
 
 // Live listening sessions: two people in two browser contexts (two cookie jars, two sockets).
 
@@ -66,6 +66,7 @@ test("a listener joins by code and hears the host's song in step; chat goes both
     await host.getByTestId("session-song-search").fill("");
 
     // The listener types the code as it sounds: lower case, with a dash.
+    const network = await breakableSocket(listener);
     await listener.goto("/session");
     await listener
       .getByTestId("join-code")
@@ -110,11 +111,13 @@ test("a listener joins by code and hears the host's song in step; chat goes both
     await expect(host.getByTestId("session-chat").getByText("Hi <b>Hana</b>!")).toBeVisible();
     await host.getByTestId("chat-input").fill("Welcome, Leo");
     await host.getByRole("button", { name: "Send" }).click();
-    await expect(listener.getByTestId("session-chat").getByText("Welcome, Leo")).toBeVisible();
     // A second message within the second is held back, with a word why.
+    await expect(host.getByTestId("chat-input")).toHaveValue("");
     await host.getByTestId("chat-input").fill("Too quick");
-    await host.getByRole("button", { name: "Send" }).click();
+    await host.getByTestId("chat-input").press("Enter");
     await expect(host.getByText("One message a second")).toBeVisible();
+    await expect(listener.getByTestId("session-chat").getByText("Welcome, Leo")).toBeVisible();
+    await expect(listener.getByTestId("session-chat").getByText("Too quick")).toHaveCount(0);
 
     // Next, for everyone.
     await host.getByRole("button", { name: "Play for everyone" }).click();
@@ -133,6 +136,18 @@ test("a listener joins by code and hears the host's song in step; chat goes both
       await shoot(host, `session-room-host-${name}`);
       await shoot(listener, `session-room-listener-${name}`);
     }
+
+    // The listener's connection drops: the room says so, and what happened meanwhile arrives once
+    // it is back (the subscription resumes after the last event it had).
+    await network.drop();
+    await expect(listener.getByTestId("session-live")).toHaveText("Reconnecting…");
+    await host.getByTestId("chat-input").fill("While you were away");
+    await host.getByRole("button", { name: "Send" }).click();
+    await expect(host.getByTestId("session-chat").getByText("While you were away")).toBeVisible();
+    network.restore();
+    await expect(listener.getByTestId("session-live")).toHaveText("Live", { timeout: 20_000 });
+    await expect(listener.getByTestId("session-chat").getByText("While you were away")).toHaveCount(1);
+    await expectInSync(host, listener);
 
     // The listener leaves; the host sees them go.
     await listener.getByTestId("leave-session").click();
