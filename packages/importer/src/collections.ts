@@ -66,6 +66,10 @@ export interface Handler<T> {
   write(tx: Tx, items: Mapped<T>[]): Promise<BatchResult>;
   /** Canonical texts of the rows that came from this collection, `limit` at a time after `after`. */
   readBack(tx: Tx, after: string | null, limit: number): Promise<{ key: string; canonical: string }[]>;
+  /** Batches may be written side by side: no record depends on another of the same collection. */
+  independent?: boolean;
+  /** Schema work a batch needs first (a plays partition), run alone between batches; null if none. */
+  setup?(items: Mapped<T>[]): ((db: Tx) => Promise<void>) | null;
 }
 
 const canon = (parts: unknown[]): string => JSON.stringify(parts);
@@ -1606,6 +1610,7 @@ const chatCanon = (legacyId: string, sessionId: string, userId: string | null, v
 const chat: Handler<ChatValue> = {
   name: "chatmessages",
   tables: ["chat_messages"],
+  independent: true,
   map(doc, warnings) {
     const legacyId = legacyIdOf(doc);
     const sessionRef = idOf(doc.sessionId);
@@ -1718,6 +1723,19 @@ const partitions = new Set<string>();
 const plays: Handler<PlayValue> = {
   name: "recentlyplayeds",
   tables: ["plays"],
+  independent: true,
+  setup(items) {
+    const months = [...new Set(items.map((i) => i.value.playedAt.toISOString().slice(0, 7)))].filter(
+      (m) => !partitions.has(m),
+    );
+    if (months.length === 0) return null;
+    return async (db) => {
+      for (const month of months.sort()) {
+        await sql`select ensure_plays_partition(${`${month}-01`}::date)`.execute(db);
+        partitions.add(month);
+      }
+    };
+  },
   map(doc, warnings) {
     const legacyId = legacyIdOf(doc);
     const userRef = idOf(doc.userId);

@@ -170,33 +170,50 @@ export async function importMongo(
         });
       };
 
-      const commitBatch = async (items: SourceItem[]) => {
-        await writeBatch(base, dryRun, runId, handler, items, counters);
-        batches++;
-        progress(false);
-        if (options.abortAfterBatches !== undefined && batches >= options.abortAfterBatches) {
-          throw new ImportAborted(batches);
+      // Batches of a collection whose records do not depend on each other (history) are written two
+      // at a time, on two connections; each still commits after the one before it, so the
+      // checkpoint always describes a prefix of the source.
+      const lanes = !dryRun && handler.independent ? 2 : 1;
+      const inFlight: Promise<void>[] = [];
+      let previous: Promise<void> = Promise.resolve();
+      const launch = async (items: SourceItem[]) => {
+        const prepared = mapBatch(handler, items);
+        const setup = handler.setup?.(prepared.mapped) ?? null;
+        if (setup) {
+          // Schema changes (a new plays partition) wait for the writes in flight, and go alone.
+          while (inFlight.length) await inFlight.shift();
+          await setup(base);
         }
+        while (inFlight.length >= lanes) await inFlight.shift();
+        const after = previous;
+        const write = writeMapped(base, dryRun, runId, handler, items.length, prepared, counters, after).then(
+          () => {
+            batches++;
+            progress(false);
+            if (options.abortAfterBatches !== undefined && batches >= options.abortAfterBatches) {
+              throw new ImportAborted(batches);
+            }
+          },
+        );
+        // Observed later, in order; never an unhandled rejection meanwhile.
+        write.catch(() => {});
+        previous = write;
+        inFlight.push(write);
       };
 
       if (!checkpoint?.done) {
         let batch: SourceItem[] = [];
-        // Reading and mapping the next batch overlaps with writing the previous one.
-        let writing: Promise<void> | null = null;
         for await (const item of reader.read()) {
           if (seen++ < skip) continue;
           batch.push(item);
           if (batch.length >= batchSize) {
             const full = batch;
             batch = [];
-            if (writing) await writing;
-            writing = commitBatch(full);
-            // Never leave a rejection unobserved while the reader works.
-            writing.catch(() => {});
+            await launch(full);
           }
         }
-        if (writing) await writing;
-        await commitBatch(batch);
+        await launch(batch);
+        while (inFlight.length) await inFlight.shift();
         await base
           .updateTable("import_checkpoints")
           .set({ done: true, updated_at: new Date() })
@@ -293,36 +310,33 @@ async function countRows(db: Kysely<import("@chorus/db").Database>, table: strin
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Maps a batch, writes it in one transaction (one savepoint a record if the batch fails). */
-async function writeBatch(
-  base: Kysely<import("@chorus/db").Database>,
-  dryRun: boolean,
-  runId: string,
-  // biome-ignore lint/suspicious/noExplicitAny: each handler has its own record type
-  handler: Handler<any>,
-  items: SourceItem[],
-  counters: Counters,
-): Promise<void> {
-  const issues: {
-    legacy_id: string | null;
-    severity: "rejected" | "warning";
-    reason: string;
-    record: string | null;
-  }[] = [];
-  const mapped: Mapped<unknown>[] = [];
-  let rejectedNow = 0;
-  let writtenNow = 0;
-  let checksum = counters.checksum;
-  let warningsNow = 0;
-  const record = (doc: Doc | null, raw?: string) => JSON.stringify(sanitize(doc ? asRecord(doc) : { raw }));
+interface PreparedBatch {
+  mapped: Mapped<unknown>[];
+  issues: IssueInsert[];
+  rejected: number;
+}
+
+type IssueInsert = {
+  legacy_id: string | null;
+  severity: "rejected" | "warning";
+  reason: string;
+  record: string | null;
+};
+
+const recordText = (doc: Doc | null, raw?: string) => JSON.stringify(sanitize(doc ? asRecord(doc) : { raw }));
+
+/** Maps a batch without the database: unreadable or unmappable records are rejected here. */
+// biome-ignore lint/suspicious/noExplicitAny: each handler has its own record type
+function mapBatch(handler: Handler<any>, items: SourceItem[]): PreparedBatch {
+  const prepared: PreparedBatch = { mapped: [], issues: [], rejected: 0 };
   for (const item of items) {
     if ("unreadable" in item) {
-      rejectedNow++;
-      issues.push({
+      prepared.rejected++;
+      prepared.issues.push({
         legacy_id: null,
         severity: "rejected",
         reason: item.reason,
-        record: record(null, item.unreadable),
+        record: recordText(null, item.unreadable),
       });
       continue;
     }
@@ -330,16 +344,44 @@ async function writeBatch(
     let legacyId: string | null = null;
     try {
       legacyId = legacyIdOf(item.doc);
-      mapped.push({ legacyId, doc: item.doc, value: handler.map(item.doc, warnings), warnings });
+      prepared.mapped.push({ legacyId, doc: item.doc, value: handler.map(item.doc, warnings), warnings });
     } catch (error) {
-      rejectedNow++;
+      prepared.rejected++;
       const reason = error instanceof Reject ? error.message : `could not be read: ${String(error)}`;
-      issues.push({ legacy_id: legacyId, severity: "rejected", reason, record: record(item.doc) });
+      prepared.issues.push({
+        legacy_id: legacyId,
+        severity: "rejected",
+        reason,
+        record: recordText(item.doc),
+      });
       for (const w of warnings)
-        issues.push({ legacy_id: legacyId, severity: "warning", reason: w, record: null });
+        prepared.issues.push({ legacy_id: legacyId, severity: "warning", reason: w, record: null });
     }
   }
+  return prepared;
+}
 
+/**
+ * Writes a mapped batch in one transaction (one savepoint a record if the batch fails), then, once
+ * the batch before it has committed (`after`), its issues and the collection's checkpoint, and commits.
+ */
+async function writeMapped(
+  base: Kysely<import("@chorus/db").Database>,
+  dryRun: boolean,
+  runId: string,
+  // biome-ignore lint/suspicious/noExplicitAny: each handler has its own record type
+  handler: Handler<any>,
+  read: number,
+  prepared: PreparedBatch,
+  counters: Counters,
+  after: Promise<void>,
+): Promise<void> {
+  const { mapped } = prepared;
+  const issues = [...prepared.issues];
+  let rejectedNow = prepared.rejected;
+  let writtenNow = 0;
+  let warningsNow = 0;
+  let delta = 0n;
   const trx: ControlledTransaction<import("@chorus/db").Database> | null = dryRun
     ? null
     : await (base as Db).startTransaction().execute();
@@ -379,14 +421,14 @@ async function writeBatch(
       const warnings = [...m.warnings, ...outcome.warnings];
       if (outcome.status === "written") {
         writtenNow++;
-        if (outcome.canonical !== null) checksum = addHash(checksum, recordHash(outcome.canonical));
+        if (outcome.canonical !== null) delta = addHash(delta, recordHash(outcome.canonical));
       } else {
         rejectedNow++;
         issues.push({
           legacy_id: m.legacyId,
           severity: "rejected",
           reason: outcome.reason ?? "rejected",
-          record: record(m.doc),
+          record: recordText(m.doc),
         });
       }
       if (warnings.length) {
@@ -396,7 +438,7 @@ async function writeBatch(
             legacy_id: m.legacyId,
             severity: "warning",
             reason: w,
-            record: outcome.status === "written" ? record(m.doc) : null,
+            record: outcome.status === "written" ? recordText(m.doc) : null,
           });
         }
       }
@@ -405,10 +447,10 @@ async function writeBatch(
       issues.push({ legacy_id: e.legacyId, severity: e.severity, reason: e.reason, record: null });
       if (e.severity === "warning") warningsNow++;
     }
-    for (const s of result.superseded) {
+    for (const superseded of result.superseded) {
       writtenNow--;
       rejectedNow++;
-      checksum = subHash(checksum, recordHash(s.canonical));
+      delta = subHash(delta, recordHash(superseded.canonical));
     }
     for (let i = 0; i < issues.length; i += 1_000) {
       await tx
@@ -418,33 +460,27 @@ async function writeBatch(
         )
         .execute();
     }
-    const next = {
-      read: counters.read + items.length,
+    // The checkpoint names a prefix of the source: the batch before this one must be in first.
+    await after;
+    const next: Counters = {
+      read: counters.read + read,
       written: counters.written + writtenNow,
       rejected: counters.rejected + rejectedNow,
       warnings: counters.warnings + warningsNow,
-      checksum,
+      checksum: addHash(counters.checksum, delta),
+    };
+    const values = {
+      read: next.read,
+      written: next.written,
+      rejected: next.rejected,
+      warnings: next.warnings,
+      source_checksum: next.checksum.toString(),
     };
     await tx
       .insertInto("import_checkpoints")
-      .values({
-        run_id: runId,
-        collection: handler.name,
-        read: next.read,
-        written: next.written,
-        rejected: next.rejected,
-        warnings: next.warnings,
-        source_checksum: next.checksum.toString(),
-      })
+      .values({ run_id: runId, collection: handler.name, ...values })
       .onConflict((oc) =>
-        oc.columns(["run_id", "collection"]).doUpdateSet({
-          read: next.read,
-          written: next.written,
-          rejected: next.rejected,
-          warnings: next.warnings,
-          source_checksum: next.checksum.toString(),
-          updated_at: new Date(),
-        }),
+        oc.columns(["run_id", "collection"]).doUpdateSet({ ...values, updated_at: new Date() }),
       )
       .execute();
     await trx?.commit().execute();
