@@ -33,7 +33,8 @@ async function main() {
     url.pathname = `/${name}`;
     // Everything but history is a fixed, realistic size; history fills up to DOCS.
     const others = { users: 2_000, songs: 5_000, albums: 200, playlists: 1_000 };
-    const rest = others.users + others.users / 2 + others.albums + others.songs + others.playlists + others.users / 3 + 40;
+    // Settings for every other user, a library for every third, and a few dozen of the rest.
+    const rest = others.users * (1 + 1 / 2 + 1 / 3) + others.albums + others.songs + others.playlists + 40;
     let started = performance.now();
     const summary = await writeLegacyExport(dir, { ...others, plays: Math.max(0, DOCS - Math.round(rest)) });
     const total = Object.values(summary.docs).reduce((a, b) => a + b, 0);
