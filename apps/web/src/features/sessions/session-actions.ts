@@ -24,6 +24,7 @@ export async function controlSession(
   code: string,
   action: ControlAction,
   extra: { positionMs?: number; itemId?: string } = {},
+  { quiet = false }: { quiet?: boolean } = {},
 ): Promise<boolean> {
   const room = sessionRoomStore.get()?.room;
   if (!room || room.session.code !== code) return false;
@@ -42,6 +43,7 @@ export async function controlSession(
     return true;
   } catch (err) {
     const e = readError(err);
+    if (quiet) return false;
     toast(
       e.code === "CONFLICT"
         ? "Someone changed the music just before you: this is what plays now."

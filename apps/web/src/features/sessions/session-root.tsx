@@ -7,7 +7,7 @@ import { type ExternalControl, follow } from "../player/player";
 import { sessionRoomStore, useActiveSession } from "./active-session";
 import { applyEvent, canControl, currentItem, roomFromView } from "./room";
 import { addToSessionQueue, controlSession, type SessionClient } from "./session-actions";
-import { type ClockSample, correctDrift, estimateOffset, expectedPositionMs, localNow } from "./sync";
+import { type ClockSample, estimateOffset, followStep, localNow } from "./sync";
 
 /**
  * Keeps the session this tab is in running wherever one is in the app (mounted in the layout):
@@ -155,11 +155,6 @@ function unwrap(tracked: unknown): { id: string | undefined; data: SessionEvent 
 const CHECK_MS = 500;
 /** After a seek or a load, the audio needs a moment before its position means anything. */
 const SETTLE_MS = 400;
-/**
- * A paused room, or a new state (someone seeked): this far from the position, jump there rather
- * than catch up slowly.
- */
-const JUMP_MS = 250;
 
 function SessionAudio({ client, code }: { client: SessionClient; code: string }) {
   const released = useActiveSession()?.audio === "released";
@@ -194,10 +189,12 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
         void controlSession(client, code, "seek", { positionMs: Math.round(seconds * 1000) }),
       enqueue: (songs, at) => void addToSessionQueue(client, code, songs, at),
       ended() {
-        // The host moves the room on; the version keeps two "next"s (or the server's own) from
-        // skipping a song.
+        // Whoever runs the music moves the room on when the song is over; the version makes the
+        // first "next" count and the others (from other djs) fail quietly.
         const room = sessionRoomStore.get()?.room;
-        if (room?.me.role === "host" && room.state.playing) void controlSession(client, code, "next");
+        if (room && canControl(room.me.role) && room.state.playing) {
+          void controlSession(client, code, "next", {}, { quiet: true });
+        }
       },
       blocked: () => sessionRoomStore.update(code, { audio: "blocked" }),
       released: () => sessionRoomStore.update(code, { audio: "released" }),
@@ -208,45 +205,51 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
       const s = sessionRoomStore.get();
       if (!s?.room || s.code !== code || !follow.attached) return;
       const { room } = s;
-      const item = room.ended ? null : currentItem(room.state);
-      const song = item ? room.songs.get(item.songId) : undefined;
-      if (!item || !song) {
-        follow.stop();
-        return;
-      }
+      const entry = room.ended ? null : currentItem(room.state);
+      const song = entry ? room.songs.get(entry.songId) : undefined;
       const now = performance.now();
-      const expected = expectedPositionMs(room.state, localNow() + (s.clock?.offsetMs ?? 0), song.durationMs);
-      const atEnd = expected >= song.durationMs - 300;
-      const play = room.state.playing && s.audio === "following" && !atEnd;
-      if (follow.currentKey !== item.id) {
-        follow.load(song, item.id, { play, at: expected / 1000 });
-        settleUntil = now + SETTLE_MS;
-        return;
-      }
-      const driftMs = follow.time * 1000 - expected;
-      if (!play) {
-        if (!follow.paused) follow.pause();
-        follow.setRate(1);
-        if (!room.state.playing && Math.abs(driftMs) > JUMP_MS) follow.seek(expected / 1000);
-        return;
-      }
-      if (follow.paused) {
-        follow.seek(expected / 1000);
-        follow.play();
-        settleUntil = now + SETTLE_MS;
-        return;
-      }
-      if (follow.buffering || now < settleUntil) return;
-      const fix =
-        changed && Math.abs(driftMs) > JUMP_MS
-          ? { kind: "seek" as const, toMs: expected }
-          : correctDrift(driftMs, expected, follow.rate);
-      if (fix.kind === "seek") {
-        follow.setRate(1);
-        follow.seek(fix.toMs / 1000);
-        settleUntil = now + SETTLE_MS;
-      } else {
-        follow.setRate(fix.rate);
+      const step = followStep({
+        item: entry && song ? { id: entry.id, durationMs: song.durationMs } : null,
+        state: room.state,
+        serverNowMs: localNow() + (s.clock?.offsetMs ?? 0),
+        listening: s.audio === "following",
+        audio: {
+          key: follow.currentKey,
+          timeMs: follow.time * 1000,
+          paused: follow.paused,
+          rate: follow.rate,
+          settling: follow.buffering || now < settleUntil,
+        },
+        changed,
+      });
+      switch (step.kind) {
+        case "stop":
+          follow.stop();
+          return;
+        case "load":
+          if (song && entry) follow.load(song, entry.id, { play: step.play, at: step.atMs / 1000 });
+          settleUntil = now + SETTLE_MS;
+          return;
+        case "pause":
+          if (!follow.paused) follow.pause();
+          follow.setRate(1);
+          if (step.seekToMs !== null) follow.seek(step.seekToMs / 1000);
+          return;
+        case "start":
+          follow.seek(step.atMs / 1000);
+          follow.play();
+          settleUntil = now + SETTLE_MS;
+          return;
+        case "seek":
+          follow.setRate(1);
+          follow.seek(step.toMs / 1000);
+          settleUntil = now + SETTLE_MS;
+          return;
+        case "rate":
+          follow.setRate(step.rate);
+          return;
+        case "wait":
+          return;
       }
     };
 

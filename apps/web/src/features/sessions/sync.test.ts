@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { correctDrift, DRIFT_SEEK_MS, estimateOffset, expectedPositionMs, RATE_SPAN } from "./sync";
+import {
+  correctDrift,
+  DRIFT_SEEK_MS,
+  estimateOffset,
+  expectedPositionMs,
+  type FollowInput,
+  followStep,
+  RATE_SPAN,
+} from "./sync";
 
 describe("estimateOffset", () => {
   it("keeps the round trip with the lowest delay and takes its middle", () => {
@@ -85,5 +93,63 @@ describe("correctDrift", () => {
     }
     expect(Math.abs(drift)).toBeLessThan(15);
     expect(rate).toBe(1);
+  });
+});
+
+describe("followStep", () => {
+  const at = new Date(100_000);
+  const base: FollowInput = {
+    item: { id: "q1", durationMs: 200_000 },
+    state: { positionMs: 10_000, at, playing: true },
+    serverNowMs: 102_000,
+    listening: true,
+    audio: { key: "q1", timeMs: 12_000, paused: false, rate: 1, settling: false },
+    changed: false,
+  };
+  const step = (patch: Partial<FollowInput>, audio: Partial<FollowInput["audio"]> = {}) =>
+    followStep({ ...base, ...patch, audio: { ...base.audio, ...audio } });
+
+  it("stops when nothing plays", () => {
+    expect(step({ item: null })).toEqual({ kind: "stop" });
+  });
+
+  it("loads another song where the room is, playing or not", () => {
+    expect(step({}, { key: "q0" })).toEqual({ kind: "load", atMs: 12_000, play: true });
+    expect(step({ listening: false }, { key: null })).toEqual({ kind: "load", atMs: 12_000, play: false });
+  });
+
+  it("pauses with the room, at its place", () => {
+    const paused = { state: { positionMs: 10_000, at, playing: false } };
+    expect(step(paused, { timeMs: 12_000 })).toEqual({ kind: "pause", seekToMs: 10_000 });
+    expect(step(paused, { timeMs: 10_100, paused: true })).toEqual({ kind: "pause", seekToMs: null });
+  });
+
+  it("holds still, where it is, while not listening here", () => {
+    expect(step({ listening: false }, { timeMs: 3_000, paused: true })).toEqual({
+      kind: "pause",
+      seekToMs: null,
+    });
+  });
+
+  it("starts stopped audio at the room's place", () => {
+    expect(step({}, { paused: true, timeMs: 0 })).toEqual({ kind: "start", atMs: 12_000 });
+  });
+
+  it("lets the end of the song finish rather than start it again", () => {
+    expect(step({ serverNowMs: 100_000 + 189_900 }, { paused: true, timeMs: 200_000 })).toEqual({
+      kind: "pause",
+      seekToMs: null,
+    });
+  });
+
+  it("waits while the audio settles, then corrects", () => {
+    expect(step({}, { settling: true, timeMs: 11_000 })).toEqual({ kind: "wait" });
+    expect(step({}, { timeMs: 11_900 })).toEqual({ kind: "rate", rate: 1.05 });
+    expect(step({}, { timeMs: 12_010 })).toEqual({ kind: "rate", rate: 1 });
+  });
+
+  it("jumps a gap at once when the state just changed", () => {
+    expect(step({ changed: true }, { timeMs: 11_500 })).toEqual({ kind: "seek", toMs: 12_000 });
+    expect(step({ changed: true }, { timeMs: 11_900 })).toEqual({ kind: "rate", rate: 1.05 });
   });
 });

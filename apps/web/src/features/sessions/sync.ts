@@ -89,3 +89,57 @@ function round3(n: number): number {
 export function localNow(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** What the audio is doing, as the follower sees it. */
+export interface AudioNow {
+  /** The queue entry loaded, if any. */
+  key: string | null;
+  timeMs: number;
+  paused: boolean;
+  rate: number;
+  /** Waiting for data, or just sought/loaded: its position means nothing yet. */
+  settling: boolean;
+}
+
+export interface FollowInput {
+  /** The room's current entry and its length, or null when nothing plays (or the room ended). */
+  item: { id: string; durationMs: number } | null;
+  state: Pick<PlaybackState, "positionMs" | "at" | "playing">;
+  serverNowMs: number;
+  /** This device follows the room (not blocked by the browser, not paused here). */
+  listening: boolean;
+  audio: AudioNow;
+  /** Called for a new state (a seek, a play): a gap is jumped at once rather than caught up slowly. */
+  changed: boolean;
+}
+
+export type FollowStep =
+  | { kind: "stop" }
+  | { kind: "load"; atMs: number; play: boolean }
+  | { kind: "pause"; seekToMs: number | null }
+  | { kind: "start"; atMs: number }
+  | { kind: "wait" }
+  | Correction;
+
+/** Near the end the song is left to finish: restarting it for a moment would be heard. */
+const END_MS = 300;
+/** A paused room, or a new state: this far off, jump rather than catch up. */
+export const JUMP_MS = 250;
+
+/** One check of the audio against the room: what to do to follow it. */
+export function followStep({ item, state, serverNowMs, listening, audio, changed }: FollowInput): FollowStep {
+  if (!item) return { kind: "stop" };
+  const expected = expectedPositionMs(state, serverNowMs, item.durationMs);
+  const play = state.playing && listening && expected < item.durationMs - END_MS;
+  if (audio.key !== item.id) return { kind: "load", atMs: expected, play };
+  const drift = audio.timeMs - expected;
+  if (!play) {
+    // A paused room: sit where it sits. Playing but not here: stay put until asked to listen.
+    const seek = !state.playing && Math.abs(drift) > JUMP_MS ? expected : null;
+    return { kind: "pause", seekToMs: seek };
+  }
+  if (audio.paused) return { kind: "start", atMs: expected };
+  if (audio.settling) return { kind: "wait" };
+  if (changed && Math.abs(drift) > JUMP_MS) return { kind: "seek", toMs: expected };
+  return correctDrift(drift, expected, audio.rate);
+}
