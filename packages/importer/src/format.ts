@@ -18,17 +18,19 @@ const n = (v: number) => Math.round(v).toLocaleString("en-US");
  */
 export function renderProgress(
   stream: ProgressStream,
-  options: { redrawMs?: number; lineMs?: number } = {},
+  options: { redrawMs?: number; lineMs?: number; now?: () => number } = {},
 ): (p: ImportProgress) => void {
   const tty = stream.isTTY === true;
   const every = tty ? (options.redrawMs ?? 100) : (options.lineMs ?? 2_000);
+  const clock = options.now ?? (() => performance.now());
   let last = Number.NEGATIVE_INFINITY;
   let current: CollectionName | null = null;
   return (p) => {
-    const now = performance.now();
+    const now = clock();
     if (p.collection !== current) {
       current = p.collection;
-      last = Number.NEGATIVE_INFINITY;
+      // A log gets a line per collection when done, and one every couple of seconds in a long one.
+      last = tty ? Number.NEGATIVE_INFINITY : now;
     }
     if (!p.done && now - last < every) return;
     last = now;

@@ -1,13 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import bcrypt from "bcryptjs";
+import { BSON } from "bson";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTestEnv, createApiTestEnv } from "../../api/src/test-support.js";
-import { type ExportSummary, writeLegacyExport } from "./fixtures.js";
+import { type ExportSummary, writeBsonFile, writeLegacyExport } from "./fixtures.js";
 import { ImportAborted, type ImportReport, importMongo, issuesOf } from "./import.js";
-import { COLLECTIONS, openFolder } from "./sources.js";
+import { COLLECTIONS, openFolder, readJson } from "./sources.js";
 
 const SAMPLE = path.resolve(import.meta.dirname, "../../../../shared/legacy-mongo/sample");
 const ALICE = { email: "legacy.alice@example.com", password: "correct horse battery staple" };
@@ -419,6 +422,54 @@ describe("migrate-mongo: a generated export with the messy cases", () => {
     } finally {
       await fresh.close();
       await rm(arrays, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("migrate-mongo: a mongodump folder", () => {
+  it("imports the sample as BSON (dump/<db>/NAME.bson, one of them gzipped) exactly as from JSON", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "chorus-mongodump-"));
+    const env = await createApiTestEnv("import-bson");
+    try {
+      const folder = path.join(root, "dump", "music");
+      await mkdir(folder, { recursive: true });
+      for (const name of COLLECTIONS) {
+        const docs: Record<string, unknown>[] = [];
+        for await (const item of readJson(createReadStream(path.join(SAMPLE, `${name}.json`)))) {
+          if ("doc" in item) docs.push(item.doc);
+        }
+        if (name === "songs") {
+          await writeFile(
+            path.join(folder, "songs.bson.gz"),
+            gzipSync(Buffer.concat(docs.map((d) => BSON.serialize(d)))),
+          );
+        } else {
+          await writeBsonFile(path.join(folder, `${name}.bson`), docs);
+        }
+      }
+      const report = await importMongo(env.db, await openFolder(path.join(root, "dump")));
+      expect(report.ok).toBe(true);
+      expect(report.collections.map((c) => [c.name, c.read, c.written, c.rejected])).toEqual([
+        ["users", 6, 6, 0],
+        ["usersettings", 6, 6, 0],
+        ["albums", 3, 3, 0],
+        ["songs", 12, 12, 0],
+        ["lyrics", 3, 3, 0],
+        ["playlists", 3, 3, 0],
+        ["libraries", 5, 5, 0],
+        ["sessions", 1, 1, 0],
+        ["sessionparticipants", 6, 5, 1],
+        ["chatmessages", 5, 5, 0],
+        ["recentlyplayeds", 20, 20, 0],
+        ["recentsearches", 5, 5, 0],
+        ["recommendations", 2, 2, 0],
+      ]);
+      expect(report.collections.every((c) => c.origin?.includes(`${path.sep}music${path.sep}`))).toBe(true);
+      const signIn = await env.client().api.auth.login(ALICE);
+      expect(await allPlays(env, signIn.accessToken)).toBe(4); // hers in recentlyplayeds.json
+    } finally {
+      await env.close();
+      await rm(root, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -134,7 +134,9 @@ function fileReader(name: CollectionName, file: string, size: number): Collectio
 }
 
 /** The documents of a mongodump `.bson` file: each starts with its length (int32, little-endian). */
-export async function* readBson(stream: AsyncIterable<Buffer>): AsyncGenerator<SourceItem> {
+export async function* readBson(
+  stream: AsyncIterable<Buffer> | Iterable<Buffer>,
+): AsyncGenerator<SourceItem> {
   let buffer: Buffer = Buffer.alloc(0);
   for await (const chunk of stream) {
     buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
@@ -174,7 +176,9 @@ export async function* readBson(stream: AsyncIterable<Buffer>): AsyncGenerator<S
  * The documents of a mongoexport file, either shape: one document a line (a bad line is reported on
  * its own), or one `--jsonArray` array, split into its top-level objects without reading it whole.
  */
-export async function* readJson(stream: AsyncIterable<Buffer | string>): AsyncGenerator<SourceItem> {
+export async function* readJson(
+  stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<SourceItem> {
   let mode: "lines" | "array" | null = null;
   let pending = "";
   // Array mode: the object being collected, and where the scan is within it.
