@@ -90,7 +90,7 @@ export function SessionQueue({ room }: { room: Room }) {
                   <button
                     type="button"
                     className="queue-main plain"
-                    title={`Play “${title}” for everyone`}
+                    aria-label={`Play “${title}” for everyone`}
                     onClick={() => void controlSession(utils.client, code, "jump", { itemId: q.id })}
                   >
                     <QueueSong song={song} current={isCurrent} playing={isCurrent && room.state.playing} />

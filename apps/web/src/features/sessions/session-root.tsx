@@ -7,7 +7,7 @@ import { type ExternalControl, follow } from "../player/player";
 import { sessionRoomStore, useActiveSession } from "./active-session";
 import { applyEvent, canControl, currentItem, roomFromView } from "./room";
 import { addToSessionQueue, controlSession, type SessionClient } from "./session-actions";
-import { type ClockSample, estimateOffset, followStep, localNow } from "./sync";
+import { type ClockSample, estimateOffset, followStep, isOverdue, localNow } from "./sync";
 
 /**
  * Keeps the session this tab is in running wherever one is in the app (mounted in the layout):
@@ -201,6 +201,8 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
     };
 
     let settleUntil = 0;
+    /** The state version a "next" was sent for, so an overdue song is moved on once. */
+    let movedOn = -1;
     const tick = (changed = false) => {
       const s = sessionRoomStore.get();
       if (!s?.room || s.code !== code || !follow.attached) return;
@@ -208,10 +210,20 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
       const entry = room.ended ? null : currentItem(room.state);
       const song = entry ? room.songs.get(entry.songId) : undefined;
       const now = performance.now();
+      const serverNowMs = localNow() + (s.clock?.offsetMs ?? 0);
+      if (
+        song &&
+        canControl(room.me.role) &&
+        movedOn !== room.state.version &&
+        isOverdue(room.state, serverNowMs, song.durationMs)
+      ) {
+        movedOn = room.state.version;
+        void controlSession(client, code, "next", {}, { quiet: true });
+      }
       const step = followStep({
         item: entry && song ? { id: entry.id, durationMs: song.durationMs } : null,
         state: room.state,
-        serverNowMs: localNow() + (s.clock?.offsetMs ?? 0),
+        serverNowMs,
         listening: s.audio === "following",
         audio: {
           key: follow.currentKey,

@@ -6,6 +6,7 @@ import {
   expectedPositionMs,
   type FollowInput,
   followStep,
+  isOverdue,
   RATE_SPAN,
 } from "./sync";
 
@@ -135,11 +136,11 @@ describe("followStep", () => {
     expect(step({}, { paused: true, timeMs: 0 })).toEqual({ kind: "start", atMs: 12_000 });
   });
 
-  it("lets the end of the song finish rather than start it again", () => {
-    expect(step({ serverNowMs: 100_000 + 189_900 }, { paused: true, timeMs: 200_000 })).toEqual({
-      kind: "pause",
-      seekToMs: null,
-    });
+  it("lets the end of the song play out, and does not start it again once over", () => {
+    const end = { serverNowMs: 100_000 + 189_900 };
+    expect(step(end, { timeMs: 199_850 })).toEqual({ kind: "wait" });
+    expect(step(end, { paused: true, timeMs: 200_000 })).toEqual({ kind: "wait" });
+    expect(step(end, { key: "q0" })).toEqual({ kind: "load", atMs: 199_900, play: false });
   });
 
   it("waits while the audio settles, then corrects", () => {
@@ -151,5 +152,14 @@ describe("followStep", () => {
   it("jumps a gap at once when the state just changed", () => {
     expect(step({ changed: true }, { timeMs: 11_500 })).toEqual({ kind: "seek", toMs: 12_000 });
     expect(step({ changed: true }, { timeMs: 11_900 })).toEqual({ kind: "rate", rate: 1.05 });
+  });
+});
+
+describe("isOverdue", () => {
+  const at = new Date(0);
+  it("is true only for a playing room well past the song's end", () => {
+    expect(isOverdue({ positionMs: 0, at, playing: true }, 30_000, 30_000)).toBe(false);
+    expect(isOverdue({ positionMs: 0, at, playing: true }, 32_500, 30_000)).toBe(true);
+    expect(isOverdue({ positionMs: 40_000, at, playing: false }, 90_000, 30_000)).toBe(false);
   });
 });

@@ -130,16 +130,34 @@ export const JUMP_MS = 250;
 export function followStep({ item, state, serverNowMs, listening, audio, changed }: FollowInput): FollowStep {
   if (!item) return { kind: "stop" };
   const expected = expectedPositionMs(state, serverNowMs, item.durationMs);
-  const play = state.playing && listening && expected < item.durationMs - END_MS;
-  if (audio.key !== item.id) return { kind: "load", atMs: expected, play };
+  const play = state.playing && listening;
+  const nearEnd = expected >= item.durationMs - END_MS;
+  if (audio.key !== item.id) return { kind: "load", atMs: expected, play: play && !nearEnd };
   const drift = audio.timeMs - expected;
   if (!play) {
     // A paused room: sit where it sits. Playing but not here: stay put until asked to listen.
     const seek = !state.playing && Math.abs(drift) > JUMP_MS ? expected : null;
     return { kind: "pause", seekToMs: seek };
   }
+  // The last moments play out (the audio's own end moves the room on), or stay over.
+  if (nearEnd) return { kind: "wait" };
   if (audio.paused) return { kind: "start", atMs: expected };
   if (audio.settling) return { kind: "wait" };
   if (changed && Math.abs(drift) > JUMP_MS) return { kind: "seek", toMs: expected };
   return correctDrift(drift, expected, audio.rate);
+}
+
+/** How long past a song's end the room may sit before a controller moves it on without the audio. */
+export const OVERDUE_MS = 2000;
+
+/**
+ * The room still plays a song that is over (nobody's audio reached its end: all paused or blocked
+ * here): time for whoever controls it to move on.
+ */
+export function isOverdue(
+  state: Pick<PlaybackState, "positionMs" | "at" | "playing">,
+  serverNowMs: number,
+  durationMs: number,
+): boolean {
+  return state.playing && expectedPositionMs(state, serverNowMs) >= durationMs + OVERDUE_MS;
 }
