@@ -162,7 +162,7 @@ test("a listener joins by code and hears the host's song in step; chat goes both
   }
 });
 
-test("a join link opens the room after signing in, and the start screen explains itself", async ({
+test("a join link to a private session waits for the host, who lets the person in and makes them DJ", async ({
   page,
   browser,
   server,
@@ -173,8 +173,10 @@ test("a join link opens the room after signing in, and the start screen explains
   try {
     await accounts.signUp(host, { name: "Hana Host" });
     await host.goto("/session");
+    await host.getByRole("switch", { name: "Private" }).check();
     await host.getByRole("button", { name: "Start session" }).click();
     await expect(host.getByTestId("session-room")).toBeVisible();
+    await expect(host.getByText("Private", { exact: true })).toBeVisible();
     const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
 
     // Signed out, the link goes to the login page and back.
@@ -186,10 +188,24 @@ test("a join link opens the room after signing in, and the start screen explains
     await form.getByLabel("Email").fill(account.email);
     await form.getByLabel("Password", { exact: true }).fill(account.password);
     await page.getByRole("button", { name: "Log in", exact: true }).click();
-    await expect(page.getByTestId("session-room")).toBeVisible();
     await expect(page).toHaveURL(new RegExp(`/session/${code}$`));
+    // Private: they wait until the host lets them in.
+    await expect(page.getByRole("heading", { name: "Waiting for the host" })).toBeVisible();
+    const waiting = host.getByTestId("session-waiting");
+    await expect(waiting).toContainText("Link Follower");
+    await waiting.getByRole("button", { name: "Let in" }).click();
+    await expect(page.getByTestId("session-room")).toBeVisible({ timeout: 15_000 });
     await expect(host.getByTestId("session-person")).toHaveCount(2);
     await expect(page.getByText("Nothing playing yet")).toBeVisible();
+    await expect(page.getByTestId("session-play")).toHaveCount(0);
+
+    // The host makes them a DJ: the controls appear for them.
+    await host.getByRole("button", { name: "Options for Link Follower" }).click();
+    await host.getByRole("menuitem", { name: "Make DJ" }).click();
+    await expect(page.locator('[data-testid="session-person"][data-role="dj"]')).toContainText(
+      "Link Follower",
+    );
+    await expect(page.getByTestId("session-play")).toBeVisible();
 
     // A code that names no session says so.
     await page.goto("/session/ZZZZ22");
