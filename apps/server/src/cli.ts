@@ -29,10 +29,11 @@ const USAGE = `Usage: pnpm chorus <command>
 
   import <folder> [--prune]   add the music under <folder> to the catalog (files stay where they are);
                               --prune removes songs whose files are gone
-  migrate-mongo --from <folder> | --mongo-uri <uri> [--dry-run] [--report <file>]
+  migrate-mongo --from <folder> | --mongo-uri <uri> [--mongo-db <name>] [--dry-run] [--report <file>]
                               bring the old MongoDB app's data in (mongoexport or mongodump folder,
                               or a live MongoDB); resumable, verified, exits 1 if anything is
                               unaccounted for; --dry-run changes nothing; --report writes JSON
+                              (see docs/importing.md)
   demo                        (re)create the demo catalog of synthesized albums
   reindex                     rebuild the Meilisearch indexes from the catalog (with MEILI_URL)
   help                        this text

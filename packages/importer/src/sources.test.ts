@@ -1,7 +1,7 @@
 import { BSON, EJSON, ObjectId } from "bson";
 import { describe, expect, it } from "vitest";
 import { renderProgress } from "./format.js";
-import { readBson, readJson, type SourceItem } from "./sources.js";
+import { openMongo, readBson, readJson, redact, type SourceItem } from "./sources.js";
 import { idOf, parseDuration } from "./values.js";
 
 async function all(items: AsyncIterable<SourceItem>): Promise<SourceItem[]> {
@@ -149,5 +149,17 @@ describe("import progress", () => {
       "recentlyplayeds     50% 12,000 docs (11,990 written, 10 rejected)  8,123 docs/s\n",
       "recentlyplayeds     done 12,000 docs (11,990 written, 10 rejected)  8,123 docs/s\n",
     ]);
+  });
+});
+
+describe("reading a live MongoDB", () => {
+  // No MongoDB server exists on this machine: only the driver's way in and its error are checked here.
+  it("says which server it could not reach, without the password", async () => {
+    await expect(
+      openMongo({ uri: "mongodb://importer:s3cret@127.0.0.1:1/music", timeoutMs: 300 }),
+    ).rejects.toThrow(/^MongoDB is not reachable at mongodb:\/\/importer:\*\*\*@127\.0\.0\.1:1\/music: /);
+    expect(redact("mongodb+srv://a:b@cluster0.example.net/music")).toBe(
+      "mongodb+srv://a:***@cluster0.example.net/music",
+    );
   });
 });

@@ -284,14 +284,23 @@ export interface MongoOptions {
   uri: string;
   /** The database; by default the one named in the URI, else `music` (the old app's). */
   database?: string;
+  /** How long to look for a server before giving up (default 10 s). */
+  timeoutMs?: number;
 }
 
 /** A live MongoDB through the official driver: the same documents as a dump of it would give. */
 export async function openMongo(options: MongoOptions): Promise<Source> {
   const { MongoClient } = await import("mongodb");
-  const client = new MongoClient(options.uri, { serverSelectionTimeoutMS: 10_000 });
-  await client.connect();
-  const db = client.db(options.database ?? (new URL(options.uri).pathname.slice(1) || "music"));
+  const client = new MongoClient(options.uri, { serverSelectionTimeoutMS: options.timeoutMs ?? 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw new Error(`MongoDB is not reachable at ${redact(options.uri)}: ${message(error)}`);
+  }
+  // The database named in the URI (mongodb://host/music), else the old app's.
+  const named = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^/?]+)/.exec(options.uri)?.[1];
+  const db = client.db(options.database ?? (named ? decodeURIComponent(named) : "music"));
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const collections: CollectionReader[] = [];
   const parts: string[] = [redact(options.uri), db.databaseName];
