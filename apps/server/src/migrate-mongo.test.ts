@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@chorus/db";
+import { writeLegacyExport } from "@chorus/importer";
 import { createTestDatabase, type TestDatabase } from "@chorus/test-utils";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +15,10 @@ const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../../../../shared/legacy-mongo/sample", import.meta.url));
 
 function run(args: string[], env: Record<string, string>) {
+  return start(args, env).done;
+}
+
+function start(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [cli, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -26,9 +31,10 @@ function run(args: string[], env: Record<string, string>) {
   child.stderr.on("data", (d) => {
     stderr += d;
   });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("exit", (code) => resolve({ code, stdout, stderr })),
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
+    (resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
+  return { child, done };
 }
 
 describe.runIf(existsSync(cli) && existsSync(SAMPLE))("pnpm chorus migrate-mongo", () => {
@@ -94,4 +100,47 @@ describe.runIf(existsSync(cli) && existsSync(SAMPLE))("pnpm chorus migrate-mongo
     expect(participants.issues[0].record.role).toBe("dj");
     expect(await count("plays")).toBe(20);
   }, 30_000);
+
+  it("finishes the job with no duplicates when a run killed with SIGKILL halfway is started again", async () => {
+    const killed = await createTestDatabase("cli_mongo_kill");
+    const folder = path.join(dir, "generated");
+    const summary = await writeLegacyExport(folder, { users: 50, songs: 200, plays: 30_000 });
+    const db = createDb({ connectionString: killed.url, maxConnections: 1 });
+    try {
+      const first = start(["migrate-mongo", "--from", folder], { DATABASE_URL: killed.url });
+      // Wait until some history batches have committed, then pull the plug.
+      for (;;) {
+        const { rows } = await sql<{ n: string }>`select coalesce(max(read), 0) as n from import_checkpoints
+          where collection = 'recentlyplayeds'`
+          .execute(db)
+          .catch(() => ({ rows: [{ n: "0" }] }));
+        if (Number(rows[0]!.n) >= 4_000) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      first.child.kill("SIGKILL");
+      expect((await first.done).signal).toBe("SIGKILL");
+      const partway = Number(
+        (await sql<{ n: string }>`select count(*) as n from plays`.execute(db)).rows[0]!.n,
+      );
+      const expected = summary.docs.recentlyplayeds! - summary.rejected.recentlyplayeds!;
+      expect(partway).toBeLessThan(expected);
+
+      const second = await run(["migrate-mongo", "--from", folder], { DATABASE_URL: killed.url });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain("every record accounted for and checksums match");
+      const plays = Number(
+        (await sql<{ n: string }>`select count(*) as n from plays`.execute(db)).rows[0]!.n,
+      );
+      expect(plays).toBe(expected);
+      const users = Number(
+        (await sql<{ n: string }>`select count(*) as n from users`.execute(db)).rows[0]!.n,
+      );
+      expect(users).toBe(summary.docs.users! - summary.rejected.users!);
+      const runs = await sql<{ status: string }>`select status from import_runs`.execute(db);
+      expect(runs.rows).toEqual([{ status: "finished" }]);
+    } finally {
+      await db.destroy();
+      await killed.drop();
+    }
+  }, 120_000);
 });
