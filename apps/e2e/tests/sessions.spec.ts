@@ -226,3 +226,53 @@ test("a join link to a private session waits for the host, who lets the person i
     await close();
   }
 });
+
+test("a listener whose browser blocks sound until a click gets one button to start listening", async ({
+  browser,
+  server,
+  accounts,
+}) => {
+  test.setTimeout(90_000);
+  const [host, listener, close] = await twoPeople(browser, server.url);
+  try {
+    // Headless Chromium plays sound without a click whatever its flags say: this page keeps the
+    // strict rule browsers apply to a tab opened from a link (no sound before a click on the page).
+    await listener.addInitScript(() => {
+      let clicked = false;
+      addEventListener("pointerdown", () => (clicked = true), true);
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        if (clicked) return play.call(this);
+        return Promise.reject(new DOMException("play() needs a click on the page first", "NotAllowedError"));
+      };
+    });
+    await accounts.signUp(host, { name: "Hana Host" });
+    await accounts.signUp(listener, { name: "Leo Listener" });
+    const [song] = await longSongs(host, 1);
+    await host.goto("/session");
+    await host.getByRole("button", { name: "Start session" }).click();
+    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+    await host.getByTestId("session-song-search").fill(song!.title);
+    await host
+      .locator(".room-result", { hasText: song!.title })
+      .first()
+      .getByTestId("session-add-song")
+      .click();
+    await host.getByTestId("session-play").click();
+    await waitForPlayback(host, 0.5);
+
+    // Straight from a link, with no click yet: the room shows, silent, with the way to start.
+    await listener.goto(`/session/${code}`);
+    await expect(listener.getByTestId("session-song-title")).toHaveText(song!.title);
+    await expect(listener.getByText("Your browser needs a click before it plays sound.")).toBeVisible();
+    expect((await audioClock(listener)).paused).toBe(true);
+    await listener.getByTestId("start-listening").click();
+    await waitForPlayback(listener, 0.5);
+    await expectInSync(host, listener);
+    await expect(listener.getByTestId("start-listening")).toHaveCount(0);
+    // Both are here.
+    await expect(listener.getByTestId("session-people")).toContainText("2 of 2 here");
+  } finally {
+    await close();
+  }
+});
