@@ -8,7 +8,7 @@
 // WebSocket protocol. Makes and drops its own database. Run after `pnpm build`:
 //   pnpm --filter @chorus/server bench:sessions
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
-// REDIS_URL (redis://127.0.0.1:6379), SUBSCRIBERS (10000), SESSIONS (1000), RATE (100 controls/s),
+// REDIS_URL (redis://127.0.0.1:6379), SUBSCRIBERS (10000), SESSIONS (1000), RATE (20 controls/s),
 // SECONDS (10), CLIENT_PROCESSES (2), INSTANCES ("1,2": the runs to make).
 import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -48,8 +48,13 @@ async function server() {
     if (msg.type === "rss") {
       const rss = process.memoryUsage().rss;
       peak = Math.max(peak, rss);
+      if (msg.gc && global.gc) global.gc();
       process.send({ type: "rss", rss, peak, heap: process.memoryUsage().heapUsed });
       if (msg.resetPeak) peak = 0;
+    } else if (msg.type === "heapdump") {
+      const v8 = await import("node:v8");
+      global.gc?.();
+      process.send({ type: "heapdump", file: v8.writeHeapSnapshot(msg.file) });
     } else if (msg.type === "stop") {
       clearInterval(sample);
       await app.close();
@@ -145,6 +150,15 @@ async function clients() {
 function child(args, env = {}) {
   const proc = fork(new URL(import.meta.url).pathname, args, {
     env: { ...process.env, ...env },
+    execArgv:
+      args[0] === "server"
+        ? [
+            "--expose-gc",
+            ...(process.env.BENCH_PROFILE
+              ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+              : []),
+          ]
+        : [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiting = [];
@@ -174,7 +188,7 @@ async function main() {
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const subscriberCount = Number(process.env.SUBSCRIBERS ?? 10_000);
   const sessionCount = Number(process.env.SESSIONS ?? 1_000);
-  const rate = Number(process.env.RATE ?? 100);
+  const rate = Number(process.env.RATE ?? 20);
   const seconds = Number(process.env.SECONDS ?? 10);
   const clientProcesses = Number(process.env.CLIENT_PROCESSES ?? 2);
   const runs = (process.env.INSTANCES ?? "1,2").split(",").map(Number);
@@ -193,7 +207,9 @@ async function main() {
   async function cleanup() {
     if (cleaned) return;
     cleaned = true;
-    for (const c of children) c.proc.kill("SIGKILL");
+    // Children stopped on request exit by themselves (writing a --cpu-prof on the way): give them a moment.
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const c of children) if (c.proc.exitCode === null) c.proc.kill("SIGKILL");
     await adminClient.query(`drop database if exists ${name} with (force)`).catch((err) => console.warn(err));
     await adminClient.end().catch(() => {});
   }
@@ -308,15 +324,29 @@ async function main() {
       step(
         `${(subscriberCount - failed).toLocaleString("en")} subscribed in ${((Date.now() - opening) / 1000).toFixed(1)} s${failed ? `, ${failed} failed (${opened.find((o) => o.lastError)?.lastError})` : ""}`,
       );
-      // Let the presence events of the connections settle.
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Let the presence changes of the connections settle (each member online once per instance).
+      const probe = new pg.Client(url.toString());
+      await probe.connect();
+      const expectedPresence = Math.min(subscriberCount, sessionCount * perSession);
+      for (let waited = 0; waited < 300_000; waited += 500) {
+        const { rows } = await probe.query("select count(*)::int as n from session_presence");
+        if (rows[0].n >= expectedPresence) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await probe.end();
+      step("presence settled");
+      await new Promise((r) => setTimeout(r, 2_000));
       for (const c of workers) {
         c.send({ type: "report" });
         await c.next("report");
       }
+      if (process.env.BENCH_HEAPDUMP) {
+        servers[0].send({ type: "heapdump", file: process.env.BENCH_HEAPDUMP });
+        step(`heap snapshot: ${(await servers[0].next("heapdump")).file}`);
+      }
       const rssConnected = await Promise.all(
         servers.map((s) => {
-          s.send({ type: "rss", resetPeak: true });
+          s.send({ type: "rss", resetPeak: true, gc: true });
           return s.next("rss");
         }),
       );
@@ -391,6 +421,7 @@ async function main() {
         sessions: sessionCount,
         rssBefore: rssBefore.map((r) => r.rss),
         rssConnected: rssConnected.map((r) => r.rss),
+        heapConnected: rssConnected.map((r) => r.heap),
         rssPeak: rssLoaded.map((r) => r.peak),
         controls: sent.size,
         errors,
@@ -432,7 +463,10 @@ async function main() {
     console.log("| --- | --- | --- | --- | --- | --- |");
     for (const r of results) {
       const rss = r.rssBefore
-        .map((_, i) => `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} → ${mb(r.rssPeak[i])}`)
+        .map(
+          (_, i) =>
+            `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])}) → ${mb(r.rssPeak[i])}`,
+        )
         .join("; ");
       console.log(
         `| ${r.instances} | ${rss} | ${ms(r.controlP50)} / ${ms(r.controlP99)} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} | ${ms(r.lastP50)} / ${ms(r.lastP99)} | ${r.deliveries.toLocaleString("en")} of ${r.expected.toLocaleString("en")}${r.errors ? `, ${r.errors} failed calls` : ""} |`,

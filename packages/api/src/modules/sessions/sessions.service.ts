@@ -56,6 +56,7 @@ import {
   type ParticipantRow,
   participantView,
   type SessionRow,
+  toParticipant,
   userName,
 } from "./sessions.queries.js";
 import {
@@ -102,16 +103,19 @@ interface Change<T> {
  */
 async function inSession<T>(
   ctx: SessionDeps,
-  where: { code: Code } | { id: string },
-  apply: (trx: Q, session: SessionRow) => Promise<Change<T>>,
+  where: { code: Code; as?: string } | { id: string },
+  apply: (trx: Q, session: SessionRow, caller: ParticipantRow | undefined) => Promise<Change<T>>,
   options: { allowEnded?: boolean } = {},
 ): Promise<T> {
   const { result, sessionId, logged } = await ctx.db.transaction().execute(async (trx) => {
-    const session =
-      "code" in where ? await findSession(trx, where.code, true) : await findSessionById(trx, where.id, true);
+    const found =
+      "code" in where
+        ? await lockWithCaller(trx, where.code, where.as)
+        : { session: await findSessionById(trx, where.id, true), caller: undefined };
+    const session = found.session;
     if (!session) throw noSuchSession("code" in where ? where.code : "given");
     if (session.ended_at && !options.allowEnded) throw sessionEnded(session.code);
-    const change = await apply(trx, session);
+    const change = await apply(trx, session, found.caller);
     const events = change.events ?? [];
     let logged: LoggedEvent[] = [];
     if (events.length > 0 || change.columns) {
@@ -129,9 +133,73 @@ async function inSession<T>(
   return result;
 }
 
+/**
+ * The session row, locked, and the caller's participant row, in one round trip: every command pays
+ * it while holding the lock, so it is worth one statement fewer.
+ */
+async function lockWithCaller(
+  trx: Q,
+  code: Code,
+  userId: string | undefined,
+): Promise<{ session: SessionRow | undefined; caller: ParticipantRow | undefined }> {
+  if (!userId) return { session: await findSession(trx, code, true), caller: undefined };
+  const row = await trx
+    .selectFrom("live_sessions as s")
+    .leftJoin("session_participants as p", (join) =>
+      join.onRef("p.session_id", "=", "s.id").on("p.user_id", "=", userId),
+    )
+    .selectAll("s")
+    .select([
+      "p.user_id as p_user_id",
+      "p.role as p_role",
+      "p.status as p_status",
+      "p.left_at as p_left_at",
+      "p.kicked as p_kicked",
+      "p.joined_at as p_joined_at",
+      "p.legacy_id as p_legacy_id",
+    ])
+    .where("s.code", "=", code)
+    .forUpdate("s")
+    .executeTakeFirst();
+  if (!row) return { session: undefined, caller: undefined };
+  return splitCaller(row);
+}
+
+function splitCaller<
+  R extends SessionRow & {
+    p_user_id: string | null;
+    p_role: SessionRole | null;
+    p_status: "member" | "pending" | null;
+    p_left_at: Date | null;
+    p_kicked: boolean | null;
+    p_joined_at: Date | null;
+    p_legacy_id?: string | null;
+  },
+>(row: R): { session: SessionRow; caller: ParticipantRow | undefined } {
+  const { p_user_id, p_role, p_status, p_left_at, p_kicked, p_joined_at, p_legacy_id, ...session } = row;
+  return {
+    session,
+    caller: p_user_id
+      ? {
+          session_id: session.id,
+          user_id: p_user_id,
+          role: p_role!,
+          status: p_status!,
+          left_at: p_left_at,
+          kicked: p_kicked!,
+          joined_at: p_joined_at!,
+          legacy_id: p_legacy_id ?? null,
+        }
+      : undefined,
+  };
+}
+
 /** The caller as an active member (not pending, not gone), or the error that explains why not. */
 async function requireMember(trx: Q, session: SessionRow, userId: string): Promise<ParticipantRow> {
-  const me = await findParticipant(trx, session.id, userId);
+  return checkMember(session, await findParticipant(trx, session.id, userId));
+}
+
+function checkMember(session: SessionRow, me: ParticipantRow | undefined): ParticipantRow {
   if (me && !me.left_at && me.status === "member") return me;
   // A private session does not exist for those outside it.
   if (session.is_private && !(me && !me.left_at)) throw noSuchSession(session.code);
@@ -193,8 +261,11 @@ async function loadView(
       const session =
         "code" in where ? await findSession(trx, where.code) : await findSessionById(trx, where.id);
       if (!session) throw noSuchSession("code" in where ? where.code : "given");
-      const me = await requireMember(trx, session, userId);
-      return { session, participants: await listParticipants(trx, session.id), me };
+      const participants = await listParticipants(trx, session.id);
+      const mine = participants.find((p) => p.userId === userId && p.status === "member");
+      // Not among the members: read their row for the reason.
+      const me = mine ?? (await requireMember(trx, session, userId));
+      return { session, participants, me };
     });
   const state = toPlayback(session);
   return {
@@ -314,8 +385,8 @@ export async function joinSession(ctx: ProtectedContext, code: Code): Promise<Jo
 
 /** The host lets someone waiting into a private session. */
 export async function approveMember(ctx: ProtectedContext, input: In<typeof MemberInput>) {
-  await inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  await inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(me, ["host"], ONLY_HOST("let people in"));
     const them = await findParticipant(trx, session.id, input.userId);
     if (!them || them.left_at)
@@ -344,8 +415,8 @@ export async function approveMember(ctx: ProtectedContext, input: In<typeof Memb
 
 /** The host turns down someone waiting; they may ask again. */
 export async function denyMember(ctx: ProtectedContext, input: In<typeof MemberInput>) {
-  await inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  await inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(me, ["host"], ONLY_HOST("turn people away"));
     const them = await findParticipant(trx, session.id, input.userId);
     if (!them || them.left_at || them.status !== "pending") {
@@ -483,13 +554,21 @@ function checkVersion(state: PlaybackState, version: number | undefined): void {
 }
 
 export async function control(ctx: ProtectedContext, input: In<typeof ControlInput>): Promise<PlaybackState> {
-  return inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(me, ["host", "dj"], ONLY_HOST_DJ_CONTROL);
     const state = toPlayback(session);
     checkVersion(state, input.version);
     const target = input.itemId ? state.queue.find((q) => q.id === input.itemId)?.songId : undefined;
-    const lengths = await durations(trx, [state.songId, state.queue[0]?.songId, target]);
+    // Positions are checked against the song's length; next and previous start songs at 0.
+    const lengths =
+      input.action === "next" || input.action === "previous"
+        ? new Map<string, number>()
+        : await durations(trx, [
+            state.songId,
+            state.currentItemId ? undefined : state.queue[0]?.songId,
+            target,
+          ]);
     const next = applyControl(state, input, new Date(), (id) => lengths.get(id));
     return {
       result: next,
@@ -504,8 +583,8 @@ export async function queueAdd(
   input: In<typeof QueueAddInput>,
 ): Promise<PlaybackState> {
   const songs = await requireSongs(ctx, input.songIds);
-  return inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     // Listeners may suggest songs at the end of the queue; jumping the line is for the host and DJs.
     if (input.at === "next") {
       requireRole(me, ["host", "dj"], "Only the host and DJs can put songs next: add it to the end instead.");
@@ -534,8 +613,8 @@ export async function queueRemove(
   ctx: ProtectedContext,
   input: In<typeof QueueRemoveInput>,
 ): Promise<PlaybackState> {
-  return inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     const state = toPlayback(session);
     const item = state.queue.find((q) => q.id === input.itemId);
     // Listeners may take back their own suggestions while they are not playing.
@@ -557,8 +636,8 @@ export async function queueReorder(
   ctx: ProtectedContext,
   input: In<typeof QueueReorderInput>,
 ): Promise<PlaybackState> {
-  return inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(
       me,
       ["host", "dj"],
@@ -578,8 +657,8 @@ export async function queueReorder(
 // ---------- roles ----------
 
 export async function setRole(ctx: ProtectedContext, input: In<typeof SetRoleInput>): Promise<Participant> {
-  return inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(me, ["host"], ONLY_HOST("change roles"));
     if (input.userId === ctx.user.id) {
       throw badRequest("To stop being host, make someone else host (or leave the session).");
@@ -615,8 +694,8 @@ export async function setRole(ctx: ProtectedContext, input: In<typeof SetRoleInp
 }
 
 export async function kick(ctx: ProtectedContext, input: In<typeof MemberInput>) {
-  await inSession(ctx, { code: input.code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  await inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(me, ["host"], ONLY_HOST("remove people"));
     if (input.userId === ctx.user.id)
       throw badRequest("You cannot remove yourself: leave the session instead.");
@@ -637,8 +716,8 @@ export async function kick(ctx: ProtectedContext, input: In<typeof MemberInput>)
 }
 
 export async function endSession(ctx: ProtectedContext, code: Code) {
-  await inSession(ctx, { code }, async (trx, session) => {
-    const me = await requireMember(trx, session, ctx.user.id);
+  await inSession(ctx, { code, as: ctx.user.id }, async (trx, session, caller) => {
+    const me = checkMember(session, caller);
     requireRole(me, ["host"], ONLY_HOST("end the session"));
     return {
       result: undefined,
@@ -661,8 +740,8 @@ export async function sendChat(ctx: ProtectedContext, input: In<typeof SendChatI
   if (existing) return existing;
   const limit = await ctx.limiter.hit(`chat:${session.id}:${ctx.user.id}`, CHAT_PER_SECOND, 1);
   if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds, "You are sending messages too fast");
-  return inSession(ctx, { code: input.code }, async (trx, locked) => {
-    await requireMember(trx, locked, ctx.user.id);
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, locked, caller) => {
+    checkMember(locked, caller);
     const row = await trx
       .insertInto("chat_messages")
       .values({
@@ -753,11 +832,13 @@ const hubs = new WeakMap<object, SessionHub>();
 export function hubFor(deps: SessionDeps): SessionHub {
   let hub = hubs.get(deps.bus);
   if (!hub) {
-    hub = new SessionHub(deps, {
+    // Only the long-lived parts: `deps` may be the context of the request that came first.
+    const base: SessionDeps = { db: deps.db, bus: deps.bus, log: deps.log };
+    hub = new SessionHub(base, {
       opened: (sessionId, userId, instanceId) =>
-        presenceChanged(deps, sessionId, userId, instanceId, "online"),
+        presenceChanged(base, sessionId, userId, instanceId, "online"),
       closed: (sessionId, userId, instanceId) =>
-        presenceChanged(deps, sessionId, userId, instanceId, "offline"),
+        presenceChanged(base, sessionId, userId, instanceId, "offline"),
     });
     hubs.set(deps.bus, hub);
   }
@@ -781,34 +862,39 @@ async function presenceChanged(
     deps,
     { id: sessionId },
     async (trx, session) => {
-      if (change === "online") {
-        await trx
-          .insertInto("session_presence")
-          .values({ session_id: sessionId, user_id: userId, instance_id: instanceId })
-          .onConflict((oc) =>
-            oc.columns(["session_id", "user_id", "instance_id"]).doUpdateSet({ seen_at: sql`now()` }),
-          )
-          .execute();
-      } else {
-        await trx
-          .deleteFrom("session_presence")
-          .where("session_id", "=", sessionId)
-          .where("user_id", "=", userId)
-          .where("instance_id", "=", instanceId)
-          .execute();
+      // One statement: record the change, and read whether another instance has them and who they are.
+      const record =
+        change === "online"
+          ? sql`insert into session_presence (session_id, user_id, instance_id)
+                values (${sessionId}, ${userId}, ${instanceId})
+                on conflict (session_id, user_id, instance_id) do update set seen_at = now()`
+          : sql`delete from session_presence
+                where session_id = ${sessionId} and user_id = ${userId} and instance_id = ${instanceId}`;
+      const { rows } = await sql<{
+        elsewhere: boolean;
+        user_id: string;
+        role: SessionRole;
+        status: "member" | "pending";
+        left_at: Date | null;
+        joined_at: Date;
+        name: string | null;
+        avatar_key: string | null;
+        avatar_url: string | null;
+      }>`with change as (${record} returning 1)
+        select exists (
+            select 1 from session_presence sp
+            where sp.session_id = p.session_id and sp.user_id = p.user_id and sp.instance_id <> ${instanceId}
+              and sp.seen_at > now() - make_interval(secs => ${PRESENCE_STALE_MS / 1000})
+          ) as elsewhere,
+          (select count(*) from change) as changed,
+          p.user_id, p.role, p.status, p.left_at, p.joined_at, u.name, u.avatar_key, u.avatar_url
+        from session_participants p join users u on u.id = p.user_id
+        where p.session_id = ${sessionId} and p.user_id = ${userId}`.execute(trx);
+      const me = rows[0];
+      if (session.ended_at || !me || me.elsewhere || me.left_at || me.status !== "member") {
+        return { result: undefined };
       }
-      if (session.ended_at) return { result: undefined };
-      const elsewhere = await trx
-        .selectFrom("session_presence")
-        .select("instance_id")
-        .where("session_id", "=", sessionId)
-        .where("user_id", "=", userId)
-        .where("instance_id", "!=", instanceId)
-        .where(freshPresence)
-        .executeTakeFirst();
-      const me = await findParticipant(trx, sessionId, userId);
-      if (elsewhere || !me || me.left_at || me.status !== "member") return { result: undefined };
-      const participant = await participantView(trx, sessionId, userId);
+      const participant = toParticipant({ ...me, online: change === "online" });
       return { result: undefined, events: [{ type: "presence", change, participant }] };
     },
     { allowEnded: true },
@@ -828,6 +914,38 @@ function isLast(event: SessionEvent, userId: string): boolean {
   );
 }
 
+/** The session's id when the caller may follow it; else the error that says why not. */
+async function memberSessionId(ctx: ProtectedContext, code: Code, userId: string): Promise<string> {
+  // The session and the caller's place in it, in one round trip (10,000 sockets open at once at times).
+  const row = await ctx.db
+    .selectFrom("live_sessions as s")
+    .leftJoin("session_participants as p", (join) =>
+      join.onRef("p.session_id", "=", "s.id").on("p.user_id", "=", userId),
+    )
+    .selectAll("s")
+    .select([
+      "p.user_id as p_user_id",
+      "p.role as p_role",
+      "p.status as p_status",
+      "p.left_at as p_left_at",
+      "p.kicked as p_kicked",
+      "p.joined_at as p_joined_at",
+    ])
+    .where("s.code", "=", code)
+    .executeTakeFirst();
+  if (!row) throw noSuchSession(code);
+  const { session, caller } = splitCaller(row);
+  checkMember(session, caller);
+  return session.id;
+}
+
+/** Yields a snapshot of the room; its frame (and the view) is gone once it returns the id. */
+async function* snapshotEvent(ctx: Context, sessionId: string, userId: string) {
+  const view = await loadView(ctx, { id: sessionId }, userId);
+  yield tracked(view.lastEventId, { type: "snapshot", view } as SessionEvent);
+  return { id: Number(view.lastEventId), ended: view.session.endedAt !== null };
+}
+
 /**
  * The session's events for one member: missed ones first (from the log after `lastEventId`, or a
  * snapshot when that is too old or absent), then live ones, each once and in id order.
@@ -838,13 +956,12 @@ export async function* sessionEvents(
   signal: AbortSignal | undefined,
 ) {
   const userId = ctx.user.id;
-  const session = await findSession(ctx.db, input.code);
-  if (!session) throw noSuchSession(input.code);
-  await requireMember(ctx.db, session, userId);
+  // Only ids stay in this generator's frame: it lives as long as the socket, 10,000 of them at times.
+  const sessionId = await memberSessionId(ctx, input.code, userId);
   const hub = hubFor(ctx);
   // Subscribe first, buffering: nothing published from here on can be missed by the reads below.
-  const listener = await hub.listen(session.id);
-  hub.connect(session.id, userId);
+  const listener = await hub.listen(sessionId);
+  hub.connect(sessionId, userId);
   try {
     let last: number;
     // After a snapshot nothing needs reading: every later event was published after the subscription
@@ -858,34 +975,32 @@ export async function* sessionEvents(
           await ctx.db
             .selectFrom("live_sessions")
             .select("last_event_id")
-            .where("id", "=", session.id)
+            .where("id", "=", sessionId)
             .executeTakeFirstOrThrow()
         ).last_event_id,
       );
-      const oldest = after < current ? await oldestLogged(ctx.db, session.id) : null;
+      const oldest = after < current ? await oldestLogged(ctx.db, sessionId) : null;
       resumable = after === current || (after < current && oldest !== null && after >= oldest - 1);
     }
     if (resumable) {
       last = after!;
       catchUp = true;
     } else {
-      const view = await loadView(ctx, { id: session.id }, userId);
-      last = Number(view.lastEventId);
-      yield tracked(view.lastEventId, { type: "snapshot", view } as SessionEvent);
-      if (view.session.endedAt) return;
+      const snapshot = yield* snapshotEvent(ctx, sessionId, userId);
+      last = snapshot.id;
+      if (snapshot.ended) return;
     }
 
     while (!signal?.aborted) {
       let batch: LoggedEvent[];
       if (catchUp) {
-        batch = await readLog(ctx, session.id, last);
+        batch = await readLog(ctx, sessionId, last);
         catchUp = false;
         if (batch.length > 0 && batch[0]!.id > last + 1) {
           // Too far behind: the log no longer holds what was missed. Start over from the whole room.
-          const view = await loadView(ctx, { id: session.id }, userId);
-          last = Number(view.lastEventId);
-          yield tracked(view.lastEventId, { type: "snapshot", view } as SessionEvent);
-          if (view.session.endedAt) return;
+          const snapshot = yield* snapshotEvent(ctx, sessionId, userId);
+          last = snapshot.id;
+          if (snapshot.ended) return;
         }
       } else {
         const pulled = await listener.next(signal);
@@ -910,7 +1025,7 @@ export async function* sessionEvents(
     }
   } finally {
     listener.close();
-    hub.disconnect(session.id, userId);
+    hub.disconnect(sessionId, userId);
   }
 }
 
