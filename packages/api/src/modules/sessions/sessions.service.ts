@@ -583,7 +583,7 @@ export async function queueAdd(
   input: In<typeof QueueAddInput>,
 ): Promise<PlaybackState> {
   const songs = await requireSongs(ctx, input.songIds);
-  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (_trx, session, caller) => {
     const me = checkMember(session, caller);
     // Listeners may suggest songs at the end of the queue; jumping the line is for the host and DJs.
     if (input.at === "next") {
@@ -613,7 +613,7 @@ export async function queueRemove(
   ctx: ProtectedContext,
   input: In<typeof QueueRemoveInput>,
 ): Promise<PlaybackState> {
-  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (_trx, session, caller) => {
     const me = checkMember(session, caller);
     const state = toPlayback(session);
     const item = state.queue.find((q) => q.id === input.itemId);
@@ -636,7 +636,7 @@ export async function queueReorder(
   ctx: ProtectedContext,
   input: In<typeof QueueReorderInput>,
 ): Promise<PlaybackState> {
-  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
+  return inSession(ctx, { code: input.code, as: ctx.user.id }, async (_trx, session, caller) => {
     const me = checkMember(session, caller);
     requireRole(
       me,
@@ -716,7 +716,7 @@ export async function kick(ctx: ProtectedContext, input: In<typeof MemberInput>)
 }
 
 export async function endSession(ctx: ProtectedContext, code: Code) {
-  await inSession(ctx, { code, as: ctx.user.id }, async (trx, session, caller) => {
+  await inSession(ctx, { code, as: ctx.user.id }, async (_trx, session, caller) => {
     const me = checkMember(session, caller);
     requireRole(me, ["host"], ONLY_HOST("end the session"));
     return {
