@@ -1222,14 +1222,11 @@ const libraries: Handler<LibraryValue> = {
         items.flatMap((i) => i.value.albumRefs),
       ),
     ]);
-    const outcomes: Outcome[] = [];
-    for (const item of items) {
+    type Picked = { userId: string; songs: string[]; albums: string[]; warnings: string[] } | null;
+    const picked: Picked[] = items.map((item) => {
       const v = item.value;
       const userId = userIds.get(v.userRef);
-      if (!userId) {
-        outcomes.push(rejected(dangling("userId", v.userRef, "user")));
-        continue;
-      }
+      if (!userId) return null;
       const warnings: string[] = [];
       const pick = (list: string[], ids: Map<string, string>, field: string, what: string) => {
         const out: string[] = [];
@@ -1241,33 +1238,65 @@ const libraries: Handler<LibraryValue> = {
         }
         return out;
       };
-      const likedSongs = pick(v.songRefs, songIds, "likedSongIds", "song");
-      const likedAlbums = pick(v.albumRefs, albumIds, "likedAlbumIds", "album");
-      // A like that another library record (of the same user) already brought stays with that one.
-      const mine = async (kind: "song" | "album", ids: string[]) => {
-        if (ids.length === 0) return [];
-        const table = sql.raw(`${kind}_likes`);
-        const column = sql.raw(`${kind}_id`);
-        await sql`insert into ${table} (user_id, ${column}, created_at, legacy_id)
-          select ${userId}::uuid, unnest(${ids}::uuid[]), ${v.at}::timestamptz, ${item.legacyId}
-          on conflict do nothing`.execute(tx);
-        const { rows } = await sql<{ id: string; legacy_id: string | null }>`
-          select ${column}::text as id, legacy_id from ${table}
-          where user_id = ${userId} and ${column} = any(${ids}::uuid[])`.execute(tx);
-        const owner = new Map(rows.map((r) => [r.id, r.legacy_id]));
-        return ids.filter((id) => {
-          const by = owner.get(id);
+      return {
+        userId,
+        songs: pick(v.songRefs, songIds, "likedSongIds", "song"),
+        albums: pick(v.albumRefs, albumIds, "likedAlbumIds", "album"),
+        warnings,
+      };
+    });
+    // All the batch's likes in one statement per kind; a like another library record (of the same
+    // user) brought first stays with that one, so each like row names the record it came from.
+    const owners = async (kind: "song" | "album") => {
+      const users: string[] = [];
+      const targets: string[] = [];
+      const ats: Date[] = [];
+      const legacy: string[] = [];
+      const first = new Set<string>();
+      items.forEach((item, i) => {
+        const p = picked[i];
+        if (!p) return;
+        for (const target of kind === "song" ? p.songs : p.albums) {
+          const key = `${p.userId}:${target}`;
+          if (first.has(key)) continue;
+          first.add(key);
+          users.push(p.userId);
+          targets.push(target);
+          ats.push(item.value.at);
+          legacy.push(item.legacyId);
+        }
+      });
+      const owner = new Map<string, string | null>();
+      if (users.length === 0) return owner;
+      const table = sql.raw(`${kind}_likes`);
+      const column = sql.raw(`${kind}_id`);
+      await sql`insert into ${table} (user_id, ${column}, created_at, legacy_id)
+        select * from unnest(${users}::uuid[], ${targets}::uuid[], ${ats}::timestamptz[], ${legacy}::text[])
+        on conflict do nothing`.execute(tx);
+      const { rows } = await sql<{ u: string; t: string; legacy_id: string | null }>`
+        select l.user_id::text as u, l.${column}::text as t, l.legacy_id from ${table} l
+        join unnest(${users}::uuid[], ${targets}::uuid[]) k(u, t) on l.user_id = k.u and l.${column} = k.t`.execute(
+        tx,
+      );
+      for (const r of rows) owner.set(`${r.u}:${r.t}`, r.legacy_id);
+      return owner;
+    };
+    const songOwners = await owners("song");
+    const albumOwners = await owners("album");
+    const outcomes = items.map((item, i) => {
+      const p = picked[i];
+      if (!p) return rejected(dangling("userId", item.value.userRef, "user"));
+      const keep = (kind: "song" | "album", ids: string[], byKey: Map<string, string | null>) =>
+        ids.filter((id) => {
+          const by = byKey.get(`${p.userId}:${id}`);
           if (by === item.legacyId) return true;
-          warnings.push(`${kind} ${id}: already liked (${by ? `library ${by}` : "in Chorus"}); kept once`);
+          p.warnings.push(`${kind} ${id}: already liked (${by ? `library ${by}` : "in Chorus"}); kept once`);
           return false;
         });
-      };
-      const s = await mine("song", likedSongs);
-      const a = await mine("album", likedAlbums);
-      outcomes.push(
-        written(s.length || a.length ? libraryCanon(item.legacyId, userId, s, a) : null, warnings),
-      );
-    }
+      const s = keep("song", p.songs, songOwners);
+      const a = keep("album", p.albums, albumOwners);
+      return written(s.length || a.length ? libraryCanon(item.legacyId, p.userId, s, a) : null, p.warnings);
+    });
     return done(outcomes);
   },
   async readBack(tx, after, limit) {

@@ -318,6 +318,13 @@ export async function writeLegacyExport(dir: string, options: ExportOptions = {}
     });
   }
   if (edge) {
+    // A second library for listener0: one like they had already, one new.
+    await libraries.doc({
+      _id: id(oid(7)),
+      userId: id(summary.userIds[0]!),
+      likedSongIds: [summary.songIds[0], summary.songIds[5]],
+      createdAt: date(t0),
+    });
     await libraries.doc({ _id: id(oid(7)), userId: id(gone()), likedSongIds: [summary.songIds[0]] });
     reject("libraries");
   }

@@ -318,6 +318,20 @@ describe("migrate-mongo: a generated export with the messy cases", () => {
     }
     const mine = await client.api.playlist.mine();
     expect(mine.length).toBeGreaterThan(0);
+
+    // Likes from both of their library records, each once.
+    const likes = await env.db
+      .selectFrom("song_likes")
+      .innerJoin("songs", "songs.id", "song_likes.song_id")
+      .select("songs.legacy_id")
+      .where("song_likes.user_id", "=", (await client.api.user.me()).id)
+      .orderBy("songs.legacy_id")
+      .execute();
+    expect(likes.map((l) => l.legacy_id)).toEqual([
+      summary.songIds[0],
+      summary.songIds[1],
+      summary.songIds[5],
+    ]);
   });
 
   it("reads synced lyrics from a list of times and from an LRC string as lines", async () => {
