@@ -5,6 +5,7 @@ interface SongLite {
   id: string;
   title: string;
   durationMs: number;
+  albumId: string;
 }
 
 /** The longest songs of the demo catalog (a seek needs room), longest first. */
@@ -15,8 +16,8 @@ export async function longSongs(page: Page, count: number): Promise<SongLite[]> 
   });
   const songs: SongLite[] = [];
   for (const a of albums.items) {
-    const album = await query<{ tracks: SongLite[] }>(page, "catalog.album", { id: a.id });
-    songs.push(...album.tracks);
+    const album = await query<{ tracks: Omit<SongLite, "albumId">[] }>(page, "catalog.album", { id: a.id });
+    songs.push(...album.tracks.map((t) => ({ ...t, albumId: a.id })));
   }
   return songs.sort((a, b) => b.durationMs - a.durationMs).slice(0, count);
 }

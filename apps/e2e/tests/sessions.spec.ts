@@ -249,15 +249,15 @@ test("a listener whose browser blocks sound until a click gets one button to sta
     await accounts.signUp(host, { name: "Hana Host" });
     await accounts.signUp(listener, { name: "Leo Listener" });
     const [song] = await longSongs(host, 1);
+    // The host was listening to something: the room offers to queue it.
+    await host.goto(`/albums/${song!.albumId}`);
+    await host.getByRole("button", { name: `Play ${song!.title}`, exact: true }).click();
+    await waitForPlayback(host, 0.2);
     await host.goto("/session");
     await host.getByRole("button", { name: "Start session" }).click();
     const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
-    await host.getByTestId("session-song-search").fill(song!.title);
-    await host
-      .locator(".room-result", { hasText: song!.title })
-      .first()
-      .getByTestId("session-add-song")
-      .click();
+    await host.getByRole("button", { name: `Add “${song!.title}”, which you were playing` }).click();
+    await expect(host.getByTestId("session-queue-item")).toHaveCount(1);
     await host.getByTestId("session-play").click();
     await waitForPlayback(host, 0.5);
 

@@ -642,6 +642,12 @@ export const follow = {
     return external !== null;
   },
 
+  /** The song the listener was playing before the session took over, if any. */
+  get ownSong(): Song | null {
+    const entry = ownQueue ? Q.current(ownQueue.queue) : null;
+    return entry ? (state.songs.get(entry.songId) ?? null) : null;
+  },
+
   /**
    * Makes `song` (as the session's queue entry `key`) the one playing, from `at` seconds, playing or
    * paused. Loading the same entry again only seeks and plays or pauses.

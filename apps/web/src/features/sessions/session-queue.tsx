@@ -13,6 +13,7 @@ import { toast } from "../../components/toast";
 import { readError } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
 import { formatTime, plural } from "../format";
+import { follow, usePlayer } from "../player/player";
 import { useDebouncedValue } from "../search/use-debounced-value";
 import { canControl, type Room } from "./room";
 import { addToSessionQueue, controlSession, takeState } from "./session-actions";
@@ -66,7 +67,7 @@ export function SessionQueue({ room }: { room: Room }) {
         <h2 id="session-queue-title">Queue</h2>
         <span className="muted small">{plural(queue.length, "song")}</span>
       </div>
-      {room.ended ? null : <AddSongs code={code} />}
+      {room.ended ? null : <AddSongs code={code} queued={queue.map((q) => q.songId)} />}
       {queue.length === 0 ? (
         <p className="room-empty muted">
           The queue is empty. Search above, or pick <em>Add to queue</em> on any song while you are in the
@@ -178,7 +179,7 @@ function QueueSong({
 }
 
 /** Finds songs by name and adds them to the end of the shared queue. */
-function AddSongs({ code }: { code: string }) {
+function AddSongs({ code, queued }: { code: string; queued: readonly string[] }) {
   const utils = trpc.useUtils();
   const [q, setQ] = useState("");
   const settled = useDebouncedValue(q.trim(), 250);
@@ -188,6 +189,9 @@ function AddSongs({ code }: { code: string }) {
   );
   const [adding, setAdding] = useState<string | null>(null);
   const songs = settled ? (found.data?.songs ?? []) : [];
+  // What one was listening to before joining: one click puts it in the shared queue.
+  const ownSong = usePlayer(() => follow.ownSong);
+  const own = ownSong && !queued.includes(ownSong.id) ? ownSong : null;
 
   return (
     <div className="room-add">
@@ -204,6 +208,20 @@ function AddSongs({ code }: { code: string }) {
           data-testid="session-song-search"
         />
       </label>
+      {own && !settled ? (
+        <button
+          type="button"
+          className="small room-own-song"
+          disabled={adding === own.id}
+          onClick={async () => {
+            setAdding(own.id);
+            await addToSessionQueue(utils.client, code, [own]);
+            setAdding(null);
+          }}
+        >
+          <PlusIcon size={14} /> Add “{own.title}”, which you were playing
+        </button>
+      ) : null}
       {settled ? (
         <ul className="room-results" aria-label="Songs found">
           {found.isError ? (

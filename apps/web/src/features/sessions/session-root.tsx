@@ -120,12 +120,15 @@ function useClock(client: SessionClient, code: string) {
 
 /** The tracked events of the room, from where the joined view left off; tRPC resumes after a drop. */
 function SessionEvents({ code, myId }: { code: string; myId: string }) {
+  const utils = trpc.useUtils();
   const first = useRef(sessionRoomStore.get()?.room?.lastEventId ?? null);
   const input = useMemo(() => ({ code, lastEventId: first.current }), [code]);
   const sub = trpc.session.events.useSubscription(input, {
     onData: (tracked: unknown) => {
       const { id, data } = unwrap(tracked);
       sessionRoomStore.update(code, (s) => (s.room ? { room: applyEvent(s.room, data, myId, id) } : {}));
+      // Back after too long for a replay: the chat missed meanwhile is in its history.
+      if (data.type === "snapshot") void utils.session.chatHistory.invalidate({ code });
     },
     onError: (err) => {
       const e = readError(err);
