@@ -50,7 +50,7 @@ async function main() {
     );
     for (const c of result.collections) {
       console.log(
-        `  ${c.name.padEnd(20)} ${String(c.read).padStart(8)} read ${String(c.written).padStart(8)} written ${String(c.rejected).padStart(4)} rejected  ${c.seconds.toFixed(2).padStart(6)} s  ${Math.round(c.docsPerSecond).toLocaleString("en-US").padStart(7)} docs/s  checksum ${c.checksum.match ? "ok" : "MISMATCH"}`,
+        `  ${c.name.padEnd(20)} ${String(c.read).padStart(8)} read ${String(c.written).padStart(8)} written ${String(c.rejected).padStart(4)} rejected  ${c.seconds.toFixed(2).padStart(6)} s  ${Math.round(c.docsPerSecond).toLocaleString("en-US").padStart(7)} docs/s  verified in ${c.verifySeconds.toFixed(2)} s, checksum ${c.checksum.match ? "ok" : "MISMATCH"}`,
       );
     }
     console.log(`peak memory of the import process (max RSS): ${Math.round(result.maxRssKb / 1024)} MB`);
