@@ -191,6 +191,7 @@ test("a join link to a private session waits for the host, who lets the person i
     await expect(page).toHaveURL(new RegExp(`/session/${code}$`));
     // Private: they wait until the host lets them in.
     await expect(page.getByRole("heading", { name: "Waiting for the host" })).toBeVisible();
+    await shoot(page, "session-waiting-wide");
     const waiting = host.getByTestId("session-waiting");
     await expect(waiting).toContainText("Link Follower");
     await waiting.getByRole("button", { name: "Let in" }).click();
@@ -206,6 +207,16 @@ test("a join link to a private session waits for the host, who lets the person i
       "Link Follower",
     );
     await expect(page.getByTestId("session-play")).toBeVisible();
+
+    // The host ends it: the room says so, and the way out leads back to the start.
+    await host.getByRole("button", { name: "End session" }).click();
+    await host.getByRole("dialog").getByRole("button", { name: "End session" }).click();
+    await expect(page.getByTestId("session-ended")).toContainText("The host ended this session.");
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shoot(page, "session-ended-narrow");
+    await page.getByTestId("session-ended").getByRole("button", { name: "Back to Listen together" }).click();
+    await expect(page.getByRole("heading", { name: "Listen together" })).toBeVisible();
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // A code that names no session says so.
     await page.goto("/session/ZZZZ22");

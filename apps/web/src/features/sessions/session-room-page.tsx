@@ -52,6 +52,7 @@ export function SessionRoomPage() {
           Session <strong className="code">{formatCode(code)}</strong> is private: you are in as soon as the
           host lets you in.
         </p>
+        <CancelRequest code={code} />
       </RoomMessage>
     );
   }
@@ -69,23 +70,39 @@ function RoomMessage({
 }) {
   return (
     <section className="page sessions-page">
-      <div className="card state-card room-message" aria-busy={busy || undefined}>
+      <div className="card room-message" aria-busy={busy || undefined}>
         <h1>
           {busy ? <span className="spinner" aria-hidden="true" /> : null}
           {title}
         </h1>
         {children}
-        <Link
-          to="/session"
-          className="button"
-          onClick={() => {
-            if (!busy) sessionRoomStore.close();
-          }}
-        >
-          {busy ? "Cancel" : "Back to Listen together"}
-        </Link>
+        {busy ? null : (
+          <Link to="/session" className="button" onClick={() => sessionRoomStore.close()}>
+            Back to Listen together
+          </Link>
+        )}
       </div>
     </section>
+  );
+}
+
+/** Stops waiting for a private session's host: the request is withdrawn. */
+function CancelRequest({ code }: { code: string }) {
+  const navigate = useNavigate();
+  const leave = trpc.session.leave.useMutation();
+  return (
+    <button
+      type="button"
+      disabled={leave.isPending}
+      onClick={async () => {
+        // Withdrawn if it can be; either way this tab stops asking.
+        await leave.mutateAsync({ code }).catch(() => null);
+        sessionRoomStore.close(code);
+        navigate("/session");
+      }}
+    >
+      Cancel
+    </button>
   );
 }
 
@@ -113,10 +130,12 @@ function RoomView({ active, room }: { active: ActiveSession; room: Room }) {
       </header>
       {room.ended ? <EndedCard room={room} /> : null}
       <div className="room-grid">
-        <div className="room-main">
-          <NowPlaying active={active} room={room} />
-          <SessionQueue room={room} />
-        </div>
+        {room.ended ? null : (
+          <div className="room-main">
+            <NowPlaying active={active} room={room} />
+            <SessionQueue room={room} />
+          </div>
+        )}
         <div className="room-side">
           <Participants room={room} />
           <ChatPanel room={room} />

@@ -1,5 +1,6 @@
 import type { SessionEvent } from "@chorus/contracts";
 import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { toast } from "../../components/toast";
 import { useSession } from "../../lib/auth";
 import { readError } from "../../lib/errors";
 import { connectionStore, trpc } from "../../lib/trpc";
@@ -169,12 +170,13 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
         const s = sessionRoomStore.get();
         if (!s?.room) return;
         // Not following (the browser blocked it, or paused just here): this click starts again.
-        if (s.audio !== "following" || !canControl(s.room.me.role)) {
+        if (s.audio !== "following") {
           sessionRoomStore.update(code, { audio: "following" });
           tick();
-          return;
         }
-        void controlSession(client, code, "play");
+        if (s.room.state.playing) return;
+        if (canControl(s.room.me.role)) void controlSession(client, code, "play");
+        else if (s.audio === "following") toast("The host and DJs choose when the music plays.");
       },
       pause() {
         const s = sessionRoomStore.get();
