@@ -401,7 +401,7 @@ async function writeMapped(
     await sql`savepoint batch`.execute(tx);
     let result: BatchResult;
     try {
-      result = await handler.write(tx, mapped);
+      result = mapped.length ? await handler.write(tx, mapped) : { outcomes: [], extra: [], superseded: [] };
       await sql`release savepoint batch`.execute(tx);
     } catch {
       // One record broke the batch: write them one by one, each in its savepoint, to find it.
