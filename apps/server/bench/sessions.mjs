@@ -49,7 +49,15 @@ async function server() {
       const rss = process.memoryUsage().rss;
       peak = Math.max(peak, rss);
       if (msg.gc && global.gc) global.gc();
-      process.send({ type: "rss", rss, peak, heap: process.memoryUsage().heapUsed });
+      const mem = process.memoryUsage();
+      process.send({
+        type: "rss",
+        rss,
+        peak,
+        heap: mem.heapUsed,
+        heapTotal: mem.heapTotal,
+        external: mem.external,
+      });
       if (msg.resetPeak) peak = 0;
     } else if (msg.type === "heapdump") {
       const v8 = await import("node:v8");
@@ -154,6 +162,8 @@ function child(args, env = {}) {
       args[0] === "server"
         ? [
             "--expose-gc",
+            // e.g. SERVER_NODE_OPTIONS="--max-semi-space-size=2" to see what V8's heap sizing costs
+            ...(process.env.SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? []),
             ...(process.env.BENCH_PROFILE
               ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
               : []),
@@ -422,6 +432,7 @@ async function main() {
         rssBefore: rssBefore.map((r) => r.rss),
         rssConnected: rssConnected.map((r) => r.rss),
         heapConnected: rssConnected.map((r) => r.heap),
+        heapTotalConnected: rssConnected.map((r) => r.heapTotal),
         rssPeak: rssLoaded.map((r) => r.peak),
         controls: sent.size,
         errors,
@@ -465,7 +476,7 @@ async function main() {
       const rss = r.rssBefore
         .map(
           (_, i) =>
-            `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])}) → ${mb(r.rssPeak[i])}`,
+            `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])} of ${mb(r.heapTotalConnected[i])}) → ${mb(r.rssPeak[i])}`,
         )
         .join("; ");
       console.log(
