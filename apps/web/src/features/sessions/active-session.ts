@@ -8,6 +8,8 @@ import type { Room } from "./room";
  */
 export interface ActiveSession {
   code: string;
+  /** Who entered it: another account signing in on this tab is not in it. */
+  userId: string;
   /** joining: asking to join; pending: a private session's host has not let us in yet. */
   phase: "joining" | "pending" | "member" | "error";
   room: Room | null;
@@ -39,10 +41,11 @@ export const sessionRoomStore = {
     return () => void listeners.delete(l);
   },
   /** Enters the session `code` (the runtime joins it); the same code again changes nothing. */
-  open(code: string) {
-    if (active?.code === code && active.phase !== "error") return;
+  open(code: string, userId: string) {
+    if (active?.code === code && active.userId === userId && active.phase !== "error") return;
     active = {
       code,
+      userId,
       phase: "joining",
       room: null,
       error: null,

@@ -4,6 +4,7 @@ import { Link, Navigate, useNavigate, useParams } from "react-router";
 import { ConfirmDialog } from "../../components/dialog";
 import { CheckIcon, LockIcon } from "../../components/icons";
 import { toast } from "../../components/toast";
+import { useSession } from "../../lib/auth";
 import { readError } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
 import { PageLoader } from "../auth/gates";
@@ -21,10 +22,12 @@ export function SessionRoomPage() {
   const parsed = SessionCode.safeParse(raw);
   const code = parsed.success ? parsed.data : null;
   const active = useActiveSession();
+  const session = useSession();
+  const userId = session.status === "signedIn" ? session.user.id : null;
 
   useEffect(() => {
-    if (code) sessionRoomStore.open(code);
-  }, [code]);
+    if (code && userId) sessionRoomStore.open(code, userId);
+  }, [code, userId]);
 
   if (!code) {
     return (

@@ -17,7 +17,14 @@ import { type ClockSample, estimateOffset, followStep, isOverdue, localNow } fro
 export function SessionRoot() {
   const active = useActiveSession();
   const session = useSession();
-  if (!active || session.status !== "signedIn") return null;
+  const userId =
+    session.status === "signedIn" ? session.user.id : session.status === "signedOut" ? null : undefined;
+  // Signed out, or someone else signed in on this tab: the session was the other person's.
+  const stale = active !== null && userId !== undefined && active.userId !== userId;
+  useEffect(() => {
+    if (stale) sessionRoomStore.close();
+  }, [stale]);
+  if (!active || stale || session.status !== "signedIn") return null;
   return <SessionRuntime key={active.code} code={active.code} myId={session.user.id} />;
 }
 
