@@ -214,7 +214,7 @@ export class SessionHub {
   private readonly channels = new Map<string, Channel>();
   private readonly connected = new Map<string, number>();
   private readonly presenceQueue = new Map<string, Promise<void>>();
-  private heartbeat: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deps: { db: Db; bus: EventBus; log: Pick<Log, "warn"> },
@@ -264,7 +264,7 @@ export class SessionHub {
     const n = (this.connected.get(key) ?? 0) + 1;
     this.connected.set(key, n);
     if (n === 1) this.enqueue(key, () => this.presence.opened(sessionId, userId, this.instanceId));
-    this.heartbeat ??= setInterval(() => void this.beat(), PRESENCE_HEARTBEAT_MS).unref();
+    this.heartbeatTimer ??= setInterval(() => void this.heartbeat(), PRESENCE_HEARTBEAT_MS).unref();
   }
 
   disconnect(sessionId: string, userId: string): void {
@@ -276,9 +276,9 @@ export class SessionHub {
     }
     this.connected.delete(key);
     this.enqueue(key, () => this.presence.closed(sessionId, userId, this.instanceId));
-    if (this.connected.size === 0 && this.heartbeat) {
-      clearInterval(this.heartbeat);
-      this.heartbeat = null;
+    if (this.connected.size === 0 && this.heartbeatTimer) {
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = null;
     }
   }
 
@@ -299,13 +299,18 @@ export class SessionHub {
     });
   }
 
-  private async beat(): Promise<void> {
+  /** "Still here": refreshes (or restores) this instance's presence rows; runs every 20 s. */
+  async heartbeat(): Promise<void> {
+    const pairs = [...this.connected.keys()].map((key) => key.split(":") as [string, string]);
+    if (pairs.length === 0) return;
     try {
-      await this.deps.db
-        .updateTable("session_presence")
-        .set({ seen_at: sql`now()` })
-        .where("instance_id", "=", this.instanceId)
-        .execute();
+      // An upsert, not an update: rows swept while this instance was stalled (a long GC, a paused VM)
+      // come back, so connected members do not stay offline until they reconnect.
+      await sql`insert into session_presence (session_id, user_id, instance_id)
+        select s, u, ${this.instanceId}
+        from unnest(${pairs.map((p) => p[0])}::uuid[], ${pairs.map((p) => p[1])}::uuid[]) as t (s, u)
+        where exists (select 1 from live_sessions where id = s)
+        on conflict (session_id, user_id, instance_id) do update set seen_at = now()`.execute(this.deps.db);
     } catch (err) {
       this.deps.log.warn({ err }, "could not refresh live-session presence");
     }

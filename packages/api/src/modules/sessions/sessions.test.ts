@@ -520,6 +520,15 @@ describe("the events stream", () => {
     expect(
       (await host.api.session.get({ code })).participants.find((p) => p.userId === guest.id)?.online,
     ).toBe(true);
+    // The heartbeat restores a row swept while this instance stalled.
+    await env.db.deleteFrom("session_presence").where("user_id", "=", guest.id).execute();
+    expect(
+      (await host.api.session.get({ code })).participants.find((p) => p.userId === guest.id)?.online,
+    ).toBe(false);
+    await hubFor(env.deps).heartbeat();
+    expect(
+      (await host.api.session.get({ code })).participants.find((p) => p.userId === guest.id)?.online,
+    ).toBe(true);
     await b.stop();
     await hostStream.until((r) =>
       r.some(
