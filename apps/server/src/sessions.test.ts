@@ -141,6 +141,13 @@ describe("live sessions on two instances", () => {
     const hostEvents = subscribe(host.api, code);
     const guestEvents = subscribe(guest.api, code);
     await Promise.all([hostEvents.until(has("snapshot")), guestEvents.until(has("snapshot"))]);
+    // A second socket of the guest on B: still one Redis subscription per instance for the session.
+    const second = subscribe(guest.api, code);
+    await second.until(has("snapshot"));
+    const channel = `${a.redisPrefix}session:${view.session.id}`;
+    const [, subscribers] = (await a.services.redis!.call("PUBSUB", "NUMSUB", channel)) as [string, number];
+    expect(subscribers).toBe(2);
+    second.unsubscribe();
 
     const played = await host.api.session.control.mutate({
       code,

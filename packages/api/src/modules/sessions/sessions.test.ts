@@ -514,6 +514,8 @@ describe("the events stream", () => {
     expect(
       (await host.api.session.get({ code })).participants.find((p) => p.userId === guest.id)?.online,
     ).toBe(true);
+    // Three sockets, one bus subscription for their session.
+    expect(hubFor(env.deps).stats()).toEqual({ sessions: 1, subscribers: 3 });
     await a.stop();
     await hubFor(env.deps).settled();
     // Still one subscription open: still online.
