@@ -1,5 +1,5 @@
 import type { PlaylistDetail } from "@chorus/contracts";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { Avatar, displayName } from "../../components/avatar";
 import { hue } from "../../components/cover";
@@ -26,6 +26,13 @@ import { usePlaylist, usePlaylistCache, usePlaylistEdits } from "./use-playlist"
 export function PlaylistPage() {
   const { id = "" } = useParams();
   const playlist = usePlaylist(id);
+  const navigate = useNavigate();
+  const canonical = playlist.data?.pages[0]?.id;
+  useEffect(() => {
+    // A link from the old app names the playlist by its old id, which the server resolves: the
+    // address then becomes the Chorus one, which every edit and share uses.
+    if (canonical && canonical !== id) void navigate(`/playlist/${canonical}`, { replace: true });
+  }, [canonical, id, navigate]);
 
   if (playlist.isPending) {
     return (
