@@ -32,19 +32,30 @@ export function NowPlaying({ active, room }: { active: ActiveSession; room: Room
   const position = useRoomPosition(room, active.clock?.offsetMs ?? 0, durationMs);
   const controls = canControl(room.me.role) && !room.ended;
   const [drag, setDrag] = useState<number | null>(null);
-  const shown = drag ?? position / 1000;
+  // A seek asked for (keys, or a click on the bar): shown until the room's state answers, so the
+  // bar does not jump back meanwhile (and report the old place as another change).
+  const [asked, setAsked] = useState<number | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new state answers the seek
+  useEffect(() => setAsked(null), [room.state]);
+  const shown = drag ?? asked ?? position / 1000;
   const duration = durationMs / 1000;
   const pct = duration > 0 ? Math.min(100, (shown / duration) * 100) : 0;
   const { code } = room.session;
   const send = (action: "play" | "pause" | "next" | "previous") =>
     void controlSession(utils.client, code, action);
 
+  function seekTo(seconds: number) {
+    if (seconds === asked) return;
+    setAsked(seconds);
+    void controlSession(utils.client, code, "seek", { positionMs: Math.round(seconds * 1000) }).then(
+      (ok) => ok || setAsked(null),
+    );
+  }
+
   function endDrag(e: { currentTarget: HTMLInputElement }) {
     if (drag === null) return;
     setDrag(null);
-    void controlSession(utils.client, code, "seek", {
-      positionMs: Math.round(Number(e.currentTarget.value) * 1000),
-    });
+    seekTo(Number(e.currentTarget.value));
   }
 
   return (
@@ -109,7 +120,7 @@ export function NowPlaying({ active, room }: { active: ActiveSession; room: Room
             onChange={(e) => {
               const v = Number(e.target.value);
               if (drag !== null) setDrag(v);
-              else void controlSession(utils.client, code, "seek", { positionMs: Math.round(v * 1000) });
+              else seekTo(v);
             }}
           />
         ) : (

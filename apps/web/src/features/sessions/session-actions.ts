@@ -8,8 +8,7 @@ import { canControl } from "./room";
 export type SessionClient = ReturnType<typeof trpc.useUtils>["client"];
 
 /** A newer playback state from an answer: shown at once, before its event arrives. */
-export function takeState(code: string, state: PlaybackState | null | undefined) {
-  if (!state || typeof state.version !== "number") return;
+export function takeState(code: string, state: PlaybackState) {
   sessionRoomStore.update(code, (s) =>
     s.room && state.version > s.room.state.version ? { room: { ...s.room, state } } : {},
   );
@@ -19,12 +18,28 @@ export function takeState(code: string, state: PlaybackState | null | undefined)
  * Play, pause, seek, next, previous or jump, based on the state this screen shows: when someone
  * else changed it first, the server refuses (CONFLICT) rather than apply it to a state nobody saw.
  */
-export async function controlSession(
+export function controlSession(
   client: SessionClient,
   code: string,
   action: ControlAction,
   extra: { positionMs?: number; itemId?: string } = {},
-  { quiet = false }: { quiet?: boolean } = {},
+  options: { quiet?: boolean } = {},
+): Promise<boolean> {
+  // One's own commands go one after another, each based on the state the previous one made: play
+  // then a quick seek must not refuse the seek as a conflict with the play.
+  const run = ownCommands.then(() => sendControl(client, code, action, extra, options));
+  ownCommands = run.catch(() => false);
+  return run;
+}
+
+let ownCommands: Promise<unknown> = Promise.resolve();
+
+async function sendControl(
+  client: SessionClient,
+  code: string,
+  action: ControlAction,
+  extra: { positionMs?: number; itemId?: string },
+  { quiet = false }: { quiet?: boolean },
 ): Promise<boolean> {
   const room = sessionRoomStore.get()?.room;
   if (!room || room.session.code !== code) return false;
@@ -33,13 +48,13 @@ export async function controlSession(
     return false;
   }
   try {
-    const answer: unknown = await client.session.control.mutate({
+    const state = await client.session.control.mutate({
       code,
       action,
       version: room.state.version,
       ...extra,
     });
-    takeState(code, stateIn(answer));
+    takeState(code, state);
     return true;
   } catch (err) {
     const e = readError(err);
@@ -65,18 +80,15 @@ export async function addToSessionQueue(
   const role = sessionRoomStore.get()?.room?.me.role;
   if (at === "next" && role && !canControl(role)) at = "end";
   try {
-    const answer: unknown = await client.session.queueAdd.mutate({
-      code,
-      songIds: songs.map((s) => s.id),
-      at,
-    });
-    takeState(code, stateIn(answer));
+    const state = await client.session.queueAdd.mutate({ code, songIds: songs.map((s) => s.id), at });
+    // The songs first, so the new entries never show without their titles.
     sessionRoomStore.update(code, (s) => {
       if (!s.room) return {};
       const map = new Map(s.room.songs);
       for (const song of songs) map.set(song.id, song);
       return { room: { ...s.room, songs: map } };
     });
+    takeState(code, state);
     const what = songs.length === 1 ? `“${songs[0]!.title}”` : `${songs.length} songs`;
     toast(at === "next" ? `${what} will play next in the session` : `Added ${what} to the session's queue`);
     return true;
@@ -85,12 +97,4 @@ export async function addToSessionQueue(
     toast(`Could not add to the session's queue. ${e.form ?? Object.values(e.fields)[0] ?? ""}`.trim());
     return false;
   }
-}
-
-/** An answer that is, or holds, a PlaybackState. */
-function stateIn(answer: unknown): PlaybackState | null {
-  if (!answer || typeof answer !== "object") return null;
-  if ("version" in answer && "queue" in answer) return answer as PlaybackState;
-  if ("state" in answer) return stateIn((answer as { state: unknown }).state);
-  return null;
 }

@@ -35,7 +35,7 @@ export function SessionQueue({ room }: { room: Room }) {
     remove.mutate(
       { code, itemId },
       {
-        onSuccess: (answer: unknown) => takeState(code, answer as never),
+        onSuccess: (state) => takeState(code, state),
         onError: (err) => toast(`Could not remove “${title}”. ${readError(err).form ?? ""}`.trim()),
         onSettled: () => setBusy(null),
       },
@@ -47,7 +47,7 @@ export function SessionQueue({ room }: { room: Room }) {
     reorder.mutate(
       { code, itemId, toIndex, version: room.state.version },
       {
-        onSuccess: (answer: unknown) => takeState(code, answer as never),
+        onSuccess: (state) => takeState(code, state),
         onError: (err) => {
           const e = readError(err);
           toast(
