@@ -107,6 +107,10 @@ function AccountMenu() {
               {user.email}
             </div>
           </div>
+          {/* Also here: a phone's tab bar has no room for it. */}
+          <Link role="menuitem" to="/session" className="menu-item">
+            Listen together
+          </Link>
           <Link role="menuitem" to="/profile" className="menu-item">
             Profile
           </Link>

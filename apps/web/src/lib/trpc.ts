@@ -85,7 +85,8 @@ export function createClients() {
 
 /**
  * Queries whose answer depends on who asks: the account, likes, playlists (private ones, and
- * which are "mine"), listening history, recommendations, recent searches.
+ * which are "mine"), listening history, recommendations, recent searches, live sessions (who is in
+ * which, and what a member sees).
  */
 function isPersonal(path: unknown[] | undefined): boolean {
   const [router, procedure] = path ?? [];
@@ -94,6 +95,7 @@ function isPersonal(path: unknown[] | undefined): boolean {
     router === "library" ||
     router === "playlist" ||
     router === "player" ||
+    router === "session" ||
     (router === "discover" && procedure === "recommendations") ||
     (router === "search" && procedure === "recent")
   );
