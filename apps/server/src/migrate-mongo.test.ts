@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // `pnpm chorus migrate-mongo` as a real process (the built CLI), on the sample export of the old app.
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const SAMPLE = fileURLToPath(new URL("../../../../shared/legacy-mongo/sample", import.meta.url));
+const SAMPLE = fileURLToPath(new URL("../../../packages/importer/fixtures/legacy-sample", import.meta.url));
 
 function run(args: string[], env: Record<string, string>) {
   return start(args, env).done;

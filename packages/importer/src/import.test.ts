@@ -12,7 +12,8 @@ import { type ExportSummary, writeBsonFile, writeLegacyExport } from "./fixtures
 import { ImportAborted, type ImportReport, importMongo, issuesOf } from "./import.js";
 import { COLLECTIONS, openFolder, readJson } from "./sources.js";
 
-const SAMPLE = path.resolve(import.meta.dirname, "../../../../shared/legacy-mongo/sample");
+// A copy of ../shared/legacy-mongo/sample (the old app's sample export), so a clone tests on its own.
+const SAMPLE = path.resolve(import.meta.dirname, "../fixtures/legacy-sample");
 const ALICE = { email: "legacy.alice@example.com", password: "correct horse battery staple" };
 const PASSWORD = "an old password from the old app";
 
