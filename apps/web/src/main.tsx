@@ -46,6 +46,8 @@ function App() {
               <Route path="artists/:id" element={<ArtistPage />} />
               <Route path="playlists" element={<PlaylistsPage />} />
               <Route path="playlists/:id" element={<PlaylistPage />} />
+              {/* The old app's playlist links (/playlist/<its id>) open the same page. */}
+              <Route path="playlist/:id" element={<PlaylistPage />} />
               <Route
                 path="library"
                 element={

@@ -1,6 +1,6 @@
 import type { PlaylistDetail } from "@chorus/contracts";
 import { useEffect, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { Avatar, displayName } from "../../components/avatar";
 import { hue } from "../../components/cover";
 import { ConfirmDialog } from "../../components/dialog";
@@ -28,11 +28,13 @@ export function PlaylistPage() {
   const playlist = usePlaylist(id);
   const navigate = useNavigate();
   const canonical = playlist.data?.pages[0]?.id;
+  const { pathname } = useLocation();
   useEffect(() => {
-    // A link from the old app names the playlist by its old id, which the server resolves: the
-    // address then becomes the Chorus one, which every edit and share uses.
-    if (canonical && canonical !== id) void navigate(`/playlist/${canonical}`, { replace: true });
-  }, [canonical, id, navigate]);
+    // A link from the old app (/playlist/<old id>) names the playlist by its old id, which the
+    // server resolves: the address then becomes the Chorus one, which every edit and share uses.
+    const address = `/playlists/${canonical}`;
+    if (canonical && pathname !== address) void navigate(address, { replace: true });
+  }, [canonical, pathname, navigate]);
 
   if (playlist.isPending) {
     return (
