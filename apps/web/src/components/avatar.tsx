@@ -1,4 +1,5 @@
 import type { Me } from "@chorus/contracts";
+import { useState } from "react";
 
 /** Who an avatar is of: the signed-in user, or someone else (a playlist's owner: no email). */
 type Person = Pick<Me, "id" | "name" | "avatarUrl"> & { email?: string };
@@ -6,15 +7,19 @@ type Person = Pick<Me, "id" | "name" | "avatarUrl"> & { email?: string };
 /** The person's picture, or their initials on a colour of their own when there is none. */
 export function Avatar({ user, size = 32 }: { user: Person; size?: number }) {
   const label = displayName(user);
-  if (user.avatarUrl) {
+  // A picture that does not load (an old app's address that is gone) shows the initials instead.
+  const [failed, setFailed] = useState<string | null>(null);
+  if (user.avatarUrl && failed !== user.avatarUrl) {
+    const src = user.avatarUrl;
     return (
       <img
         className="avatar"
-        src={user.avatarUrl}
+        src={src}
         alt=""
         width={size}
         height={size}
         style={{ width: size, height: size }}
+        onError={() => setFailed(src)}
       />
     );
   }
