@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type ApiDeps, type AppRouter, appRouter, type Cookies, createContextInner } from "@chorus/api";
+import {
+  type ApiDeps,
+  type AppRouter,
+  appRouter,
+  type Cookies,
+  createContextInner,
+  sessionHub,
+} from "@chorus/api";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
@@ -56,7 +63,11 @@ export async function buildApp({
     trustProxy: config.trustProxy as FastifyServerOptions["trustProxy"],
   });
   // First: its onResponse hook reaches only the routes added after it.
-  registerMetrics(app, { cache: services.cache, version });
+  registerMetrics(app, {
+    cache: services.cache,
+    version,
+    liveSessions: () => sessionHub({ db: services.db, bus: services.bus, log: app.log }).stats(),
+  });
 
   const deps: ApiDeps = {
     db: services.db,

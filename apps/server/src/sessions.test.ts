@@ -147,6 +147,17 @@ describe("live sessions on two instances", () => {
     const channel = `${a.redisPrefix}session:${view.session.id}`;
     const [, subscribers] = (await a.services.redis!.call("PUBSUB", "NUMSUB", channel)) as [string, number];
     expect(subscribers).toBe(2);
+    // /metrics counts each instance's own: B holds the guest's two subscriptions of one session.
+    const gauges = async (server: TestServer) => {
+      const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+      const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1]);
+      return {
+        sessions: value("chorus_live_sessions"),
+        subscribers: value("chorus_live_session_subscribers"),
+      };
+    };
+    expect(await gauges(b)).toEqual({ sessions: 1, subscribers: 2 });
+    expect(await gauges(a)).toEqual({ sessions: 1, subscribers: 1 });
     second.unsubscribe();
 
     const played = await host.api.session.control.mutate({

@@ -13,6 +13,8 @@ const TRPC_ROUTE = "/trpc/:path";
 export interface MetricsOptions {
   cache: Cache;
   version: string;
+  /** This instance's live-session fan-out: sessions with subscribers here, and those subscribers. */
+  liveSessions?: () => { sessions: number; subscribers: number };
 }
 
 type Labels = Record<string, string>;
@@ -80,13 +82,16 @@ class Exposition {
 /**
  * GET /metrics in the Prometheus text format: process memory and uptime, event-loop lag, HTTP
  * requests per route, method and status class (count and duration histogram), tRPC calls per
- * procedure, this instance's cache tiers and live WebSocket connections. Every instance reports its
+ * procedure, this instance's cache tiers, live WebSocket connections and live-session subscribers. Every instance reports its
  * own numbers; Prometheus adds the `instance` label.
  *
  * Called on the root instance before any route is registered: Fastify gives a route the hooks its
  * context has when the route is added, so the onResponse hook must come first.
  */
-export function registerMetrics(app: FastifyInstance, { cache, version }: MetricsOptions): void {
+export function registerMetrics(
+  app: FastifyInstance,
+  { cache, version, liveSessions }: MetricsOptions,
+): void {
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   const requests = new Map<string, Series>();
   const calls = new Map<string, number>();
@@ -218,6 +223,22 @@ export function registerMetrics(app: FastifyInstance, { cache, version }: Metric
     out
       .metric("chorus_websocket_connections", "gauge", "Open WebSocket connections (tRPC subscriptions).")
       .sample("chorus_websocket_connections", app.websocketServer?.clients.size ?? 0);
+    if (liveSessions) {
+      const live = liveSessions();
+      out
+        .metric(
+          "chorus_live_sessions",
+          "gauge",
+          "Live sessions with at least one event subscriber on this instance.",
+        )
+        .sample("chorus_live_sessions", live.sessions)
+        .metric(
+          "chorus_live_session_subscribers",
+          "gauge",
+          "Live-session event subscriptions open on this instance.",
+        )
+        .sample("chorus_live_session_subscribers", live.subscribers);
+    }
 
     return reply
       .header("content-type", "text/plain; version=0.0.4; charset=utf-8")
