@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@chorus/db";
 import { parseLrc } from "@chorus/library";
 import { normalizeQuery, tidyQuery } from "@chorus/search";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import type { CollectionName } from "./sources.js";
 import {
   bool,
@@ -27,6 +27,19 @@ import {
 } from "./values.js";
 
 export type Tx = Kysely<Database>;
+
+/**
+ * A page of a table's imported rows in old-id order, after `after`: what each `readBack` compares
+ * with the source. Applied with `.$call(importedPage(after, limit))` on the table's select.
+ */
+function importedPage(after: string | null, limit: number) {
+  return <QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB): QB =>
+    qb
+      .where(sql.ref("legacy_id"), "is not", null)
+      .$if(after !== null, (q) => q.where(sql.ref("legacy_id"), ">", after))
+      .orderBy(sql.ref("legacy_id"))
+      .limit(limit) as QB;
+}
 
 export interface Mapped<T> {
   legacyId: string;
@@ -344,10 +357,7 @@ const users: Handler<UserValue> = {
         "created_at",
         "updated_at",
       ])
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
+      .$call(importedPage(after, limit))
       .execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
@@ -524,14 +534,7 @@ const settings: Handler<SettingsValue> = {
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
-    const rows = await tx
-      .selectFrom("user_settings")
-      .selectAll()
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
-      .execute();
+    const rows = await tx.selectFrom("user_settings").selectAll().$call(importedPage(after, limit)).execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
       canonical: settingsCanon(r.legacy_id!, r.user_id, {
@@ -817,10 +820,7 @@ const songs: Handler<SongValue> = {
         "created_at",
         "updated_at",
       ])
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
+      .$call(importedPage(after, limit))
       .execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
@@ -965,14 +965,7 @@ const lyrics: Handler<LyricsValue> = {
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
-    const rows = await tx
-      .selectFrom("lyrics")
-      .selectAll()
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
-      .execute();
+    const rows = await tx.selectFrom("lyrics").selectAll().$call(importedPage(after, limit)).execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
       canonical: lyricsCanon(r.legacy_id!, r.song_id, {
@@ -1477,14 +1470,7 @@ const sessions: Handler<SessionValue> = {
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
-    const rows = await tx
-      .selectFrom("live_sessions")
-      .selectAll()
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
-      .execute();
+    const rows = await tx.selectFrom("live_sessions").selectAll().$call(importedPage(after, limit)).execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
       canonical: sessionCanon(
@@ -1605,10 +1591,7 @@ const participants: Handler<ParticipantValue> = {
     const rows = await tx
       .selectFrom("session_participants")
       .selectAll()
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
+      .$call(importedPage(after, limit))
       .execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
@@ -1706,14 +1689,7 @@ const chat: Handler<ChatValue> = {
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
-    const rows = await tx
-      .selectFrom("chat_messages")
-      .selectAll()
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
-      .execute();
+    const rows = await tx.selectFrom("chat_messages").selectAll().$call(importedPage(after, limit)).execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
       canonical: chatCanon(r.legacy_id!, r.session_id, r.user_id, {
@@ -1876,10 +1852,7 @@ const plays: Handler<PlayValue> = {
         "context_id",
         "played_at",
       ])
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
+      .$call(importedPage(after, limit))
       .execute();
     return rows.map((r) => ({
       key: r.legacy_id!,
@@ -2033,10 +2006,7 @@ const searches: Handler<SearchValue> = {
     const rows = await tx
       .selectFrom("recent_searches")
       .selectAll()
-      .where("legacy_id", "is not", null)
-      .$if(after !== null, (q) => q.where("legacy_id", ">", after!))
-      .orderBy("legacy_id")
-      .limit(limit)
+      .$call(importedPage(after, limit))
       .execute();
     return rows.map((r) => ({
       key: r.legacy_id!,

@@ -35,6 +35,7 @@ export function findParticipant(db: Q, sessionId: string, userId: string) {
 }
 export type ParticipantRow = NonNullable<Awaited<ReturnType<typeof findParticipant>>>;
 
+/** A session's participants as the room shows them, including those who left (filter them out). */
 function participantsQuery(db: Q, sessionId: string) {
   return db
     .selectFrom("session_participants as p")
@@ -49,8 +50,7 @@ function participantsQuery(db: Q, sessionId: string) {
       "u.avatar_url",
       onlineSql.as("online"),
     ])
-    .where("p.session_id", "=", sessionId)
-    .where("p.left_at", "is", null);
+    .where("p.session_id", "=", sessionId);
 }
 
 type ParticipantQueryRow = Awaited<ReturnType<ReturnType<typeof participantsQuery>["execute"]>>[number];
@@ -69,26 +69,17 @@ export function toParticipant(row: ParticipantQueryRow): Participant {
 
 /** Everyone in the room (members and people waiting to be let in), longest present first. */
 export async function listParticipants(db: Q, sessionId: string): Promise<Participant[]> {
-  const rows = await participantsQuery(db, sessionId).orderBy("p.joined_at").orderBy("p.user_id").execute();
+  const rows = await participantsQuery(db, sessionId)
+    .where("p.left_at", "is", null)
+    .orderBy("p.joined_at")
+    .orderBy("p.user_id")
+    .execute();
   return rows.map(toParticipant);
 }
 
 /** One participant as the room shows them; also those who just left (for the leave event). */
 export async function participantView(db: Q, sessionId: string, userId: string): Promise<Participant> {
-  const row = await db
-    .selectFrom("session_participants as p")
-    .innerJoin("users as u", "u.id", "p.user_id")
-    .select([
-      "p.user_id",
-      "p.role",
-      "p.status",
-      "p.joined_at",
-      "u.name",
-      "u.avatar_key",
-      "u.avatar_url",
-      onlineSql.as("online"),
-    ])
-    .where("p.session_id", "=", sessionId)
+  const row = await participantsQuery(db, sessionId)
     .where("p.user_id", "=", userId)
     .executeTakeFirstOrThrow();
   return toParticipant(row);
