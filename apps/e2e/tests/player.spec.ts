@@ -227,8 +227,19 @@ test("with crossfade on, the next song starts under the end of the current one",
   const { songs } = await openAlbum(page, 0);
   await page.getByRole("button", { name: `Play ${songs[0]}`, exact: true }).click();
   await waitForPlayback(page, 0.2);
-  // Close to the end: 3 × 5 s ahead.
-  for (let i = 0; i < 3; i++) await page.locator("body").press("ArrowRight");
+  // Close to the end, whatever the song's length: → seeks 5 s, until under 10 s are left (the
+  // crossfade starts 4 s before the end).
+  const remaining = () =>
+    page.evaluate(() => {
+      const audio = document.querySelector<HTMLAudioElement>('audio[data-testid="audio"]');
+      return audio && Number.isFinite(audio.duration) ? audio.duration - audio.currentTime : Number.NaN;
+    });
+  await expect.poll(remaining).toBeGreaterThan(0);
+  for (let left = await remaining(), i = 0; left > 10 && i < 20; i++) {
+    await page.locator("body").press("ArrowRight");
+    await expect.poll(remaining).toBeLessThan(left - 3);
+    left = await remaining();
+  }
   // The next song takes over while the first still plays, fading out…
   await expect(nowPlaying(page)).toHaveText(songs[1]!, { timeout: 15_000 });
   await page.waitForFunction(() => {
