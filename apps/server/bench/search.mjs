@@ -6,7 +6,8 @@
 //   pnpm --filter @chorus/server bench:search
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
 // SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
-// unset: as fast as they can, each client sending its next request when the last is answered).
+// unset: as fast as they can, each client sending its next request when the last is answered),
+// HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth).
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const trpcGet = (procedure, input) =>
@@ -151,7 +152,7 @@ async function main() {
   const os = await import("node:os");
   const path = await import("node:path");
   const { default: pg } = await import("pg");
-  const { buildApp, loadConfig, openServices } = await import("../dist/app.js");
+  const { applyHeapGrowing, buildApp, loadConfig, openServices } = await import("../dist/app.js");
 
   const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const songCount = Number(process.env.SONGS ?? 100_000);
@@ -204,7 +205,10 @@ async function main() {
       NODE_ENV: "production",
       SERVE_WEB: "false",
       LOG_LEVEL: "silent",
+      ...(process.env.HEAP_GROWING_PERCENT ? { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT } : {}),
     });
+    // As `pnpm start` does (src/index.ts).
+    applyHeapGrowing(config.heapGrowingPercent);
     const services = await openServices(config);
     closers.push(() => services.close());
 

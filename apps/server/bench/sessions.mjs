@@ -9,7 +9,8 @@
 //   pnpm --filter @chorus/server bench:sessions
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
 // REDIS_URL (redis://127.0.0.1:6379), SUBSCRIBERS (10000), SESSIONS (1000), RATE (20 controls/s),
-// SECONDS (10), CLIENT_PROCESSES (2), INSTANCES ("1,2": the runs to make).
+// SECONDS (10), CLIENT_PROCESSES (2), INSTANCES ("1,2": the runs to make), HEAP_GROWING_PERCENT (the
+// server's setting; 0 for V8's own heap growth).
 import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 
@@ -23,7 +24,7 @@ async function server() {
   const { mkdtemp, rm } = await import("node:fs/promises");
   const os = await import("node:os");
   const path = await import("node:path");
-  const { buildApp, loadConfig, openServices } = await import("../dist/app.js");
+  const { applyHeapGrowing, buildApp, loadConfig, openServices } = await import("../dist/app.js");
   const dir = await mkdtemp(path.join(os.tmpdir(), "chorus-bench-sessions-"));
   const config = loadConfig({
     DATABASE_URL: process.env.BENCH_DATABASE_URL,
@@ -36,7 +37,10 @@ async function server() {
     LOG_LEVEL: "silent",
     AUTH_SECRET,
     DATABASE_POOL_SIZE: "20",
+    ...(process.env.HEAP_GROWING_PERCENT ? { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT } : {}),
   });
+  // As `pnpm start` does (src/index.ts).
+  applyHeapGrowing(config.heapGrowingPercent);
   const services = await openServices(config);
   const app = await buildApp({ config, services, logger: false });
   await app.listen({ host: "127.0.0.1", port: 0 });
@@ -434,6 +438,9 @@ async function main() {
         heapConnected: rssConnected.map((r) => r.heap),
         heapTotalConnected: rssConnected.map((r) => r.heapTotal),
         rssPeak: rssLoaded.map((r) => r.peak),
+        rssEnd: rssLoaded.map((r) => r.rss),
+        heapEnd: rssLoaded.map((r) => r.heap),
+        heapTotalEnd: rssLoaded.map((r) => r.heapTotal),
         controls: sent.size,
         errors,
         deliveries: latencies.length,
@@ -469,14 +476,14 @@ async function main() {
     );
     console.log("");
     console.log(
-      "| instances | server RSS idle → 10k connected → peak under load | control call p50 / p99 | delivery p50 / p99 / max (every subscriber) | last subscriber of a session p50 / p99 | delivered |",
+      "| instances | server RSS idle → 10k connected → peak under load → at the end | control call p50 / p99 | delivery p50 / p99 / max (every subscriber) | last subscriber of a session p50 / p99 | delivered |",
     );
     console.log("| --- | --- | --- | --- | --- | --- |");
     for (const r of results) {
       const rss = r.rssBefore
         .map(
           (_, i) =>
-            `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])} of ${mb(r.heapTotalConnected[i])}) → ${mb(r.rssPeak[i])}`,
+            `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])} of ${mb(r.heapTotalConnected[i])}) → ${mb(r.rssPeak[i])} → ${mb(r.rssEnd[i])} (heap ${mb(r.heapEnd[i])} of ${mb(r.heapTotalEnd[i])})`,
         )
         .join("; ");
       console.log(

@@ -12,13 +12,9 @@ import {
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
+import type { TRPCError } from "@trpc/server";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyServerOptions,
-} from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import type { Services } from "./backends.js";
 import type { Config } from "./env.js";
@@ -26,11 +22,13 @@ import { bearerToken } from "./plugins/auth.js";
 import { mediaRoutes } from "./plugins/media.js";
 import { registerMetrics } from "./plugins/metrics.js";
 import { streamRoutes } from "./plugins/stream.js";
+import { releaseUpgradeRequest, trpcSockets } from "./plugins/trpc-websocket.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
 export { seedDemoCatalog } from "./demo.js";
 export type { Config } from "./env.js";
 export { ConfigError, loadConfig } from "./env.js";
+export { applyHeapGrowing } from "./heap.js";
 
 export interface BuildAppOptions {
   config: Config;
@@ -97,44 +95,72 @@ export async function buildApp({
       },
     },
   });
+  const onError = ({ path, error, reqId }: { path?: string; error: TRPCError; reqId?: unknown }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR")
+      app.log.error({ err: error, path, reqId }, "tRPC procedure failed");
+  };
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
-    useWSS: true,
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req, res, info }) => {
-        // Over HTTP the reply sets cookies; a WebSocket has no reply, and its token comes in connectionParams.
-        const reply =
-          typeof (res as Partial<FastifyReply>).setCookie === "function" ? (res as FastifyReply) : null;
-        const paramsToken = info.connectionParams?.token;
+      createContext: ({ req, res }) => {
         const cookies: Cookies = {
           get: (name) => req.cookies[name],
           set: (name, value, { maxAgeSeconds, path }) =>
-            reply?.setCookie(name, value, {
+            res.setCookie(name, value, {
               httpOnly: true,
               sameSite: "strict",
               secure: req.protocol === "https",
               path,
               maxAge: maxAgeSeconds,
             }),
-          clear: (name, path) => reply?.clearCookie(name, { path }),
+          clear: (name, path) => res.clearCookie(name, { path }),
         };
         return createContextInner(deps, {
           requestId: String(req.id),
           ip: req.ip,
           userAgent: req.headers["user-agent"] ?? null,
-          accessToken: bearerToken(req) ?? (typeof paramsToken === "string" ? paramsToken : null),
+          accessToken: bearerToken(req),
           cookies,
           secure: req.protocol === "https",
         });
       },
-      onError: ({ path, error, req }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          app.log.error({ err: error, path, reqId: req?.id }, "tRPC procedure failed");
-        }
-      },
+      onError: ({ path, error, req }) => onError({ path, error, reqId: req?.id }),
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+  });
+
+  // Subscriptions (and any call a client sends over its socket): tRPC's WebSocket protocol, served by
+  // our lean handler (decision 011). A socket has no reply to set cookies on: its token comes in the
+  // connection parameters (or an Authorization header, for scripts).
+  const sockets = trpcSockets({
+    router: appRouter,
+    keepAlive: { pingMs: 30_000, pongWaitMs: 5_000 },
+    onError: ({ path, error }) => onError({ path, error }),
+  });
+  app.addHook("onClose", async () => sockets.close());
+  app.get("/trpc", { websocket: true }, (socket, req) => {
+    // Read what the context needs now: the request itself is not kept for the socket's life.
+    const requestId = String(req.id);
+    const ip = req.ip;
+    const userAgent = req.headers["user-agent"] ?? null;
+    const headerToken = bearerToken(req);
+    const secure = req.protocol === "https";
+    const expectsConnectionParams = (req.query as { connectionParams?: string }).connectionParams === "1";
+    releaseUpgradeRequest(socket, req.raw);
+    sockets.accept(socket, {
+      expectsConnectionParams,
+      createContext: (params) => {
+        const paramsToken = params?.token;
+        return createContextInner(deps, {
+          requestId,
+          ip,
+          userAgent,
+          accessToken: headerToken ?? (typeof paramsToken === "string" ? paramsToken : null),
+          cookies: socketCookies,
+          secure,
+        });
+      },
+    });
   });
 
   await app.register(mediaRoutes, { services, deps, dataDir: config.dataDir });
@@ -151,6 +177,9 @@ export async function buildApp({
   if (config.serveWeb) await serveWebApp(app, config.webDistDir);
   return app;
 }
+
+/** A WebSocket carries no cookies for procedures: its sign-in is the token in connectionParams. */
+const socketCookies: Cookies = { get: () => undefined, set: () => {}, clear: () => {} };
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

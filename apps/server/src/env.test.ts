@@ -72,6 +72,14 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("grows the heap by 20% between full collections unless told otherwise", () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(20);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: "0" }).heapGrowingPercent).toBe(0);
+    expect(problems({ HEAP_GROWING_PERCENT: "lots" })).toEqual([
+      `HEAP_GROWING_PERCENT must be a whole number from 0 (V8's own choice) to 300 (got "lots")`,
+    ]);
+  });
+
   it("uses PostgreSQL search unless MEILI_URL is set", () => {
     expect(loadConfig({}, "/srv/chorus")).toMatchObject({
       meiliUrl: undefined,

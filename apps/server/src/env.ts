@@ -147,6 +147,15 @@ const EnvSchema = z.object({
         `WS_MAX_MESSAGE_BYTES must be a whole number of bytes from 1024 to 16777216 (got "${String(issue.input)}")`,
     })
     .transform(Number),
+  HEAP_GROWING_PERCENT: z
+    .string()
+    .trim()
+    .default("20")
+    .refine((v) => /^\d+$/.test(v) && Number(v) <= 300, {
+      error: (issue) =>
+        `HEAP_GROWING_PERCENT must be a whole number from 0 (V8's own choice) to 300 (got "${String(issue.input)}")`,
+    })
+    .transform(Number),
   SERVE_WEB: booleanish("SERVE_WEB").optional(),
   WEB_DIST_DIR: z.string().trim().min(1).optional(),
 });
@@ -196,6 +205,11 @@ export interface Config {
   wsAllowedOrigins: string[];
   /** The largest WebSocket message a client may send; a bigger one closes the connection (1009). */
   wsMaxMessageBytes: number;
+  /**
+   * How far V8 lets the heap grow past what is live before its next full collection, in percent
+   * (0: V8's own choice). Applied by the server's entry point (decision 011).
+   */
+  heapGrowingPercent: number;
   /** Serve the built web player from this server (production by default). */
   serveWeb: boolean;
   webDistDir: string;
@@ -267,6 +281,7 @@ export function loadConfig(
       ),
     ],
     wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     serveWeb: e.SERVE_WEB ?? e.NODE_ENV === "production",
     webDistDir: e.WEB_DIST_DIR
       ? path.resolve(cwd, e.WEB_DIST_DIR)

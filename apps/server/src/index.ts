@@ -5,6 +5,7 @@ import { buildApp } from "./app.js";
 import { openServices } from "./backends.js";
 import { seedDemoCatalog } from "./demo.js";
 import { ConfigError, loadConfig } from "./env.js";
+import { applyHeapGrowing } from "./heap.js";
 import { startJobs } from "./jobs.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  applyHeapGrowing(config.heapGrowingPercent);
   const started = Date.now();
   const log = pino({ level: config.logLevel });
   log.info({ dataDir: config.dataDir }, `starting Chorus ${version}`);

@@ -156,6 +156,7 @@ export class Listener {
   private buffer: LoggedEvent[] = [];
   private overflowed = false;
   private wake: (() => void) | null = null;
+  private watching = false;
   constructor(readonly close: () => void) {}
 
   push(events: LoggedEvent[]): void {
@@ -170,17 +171,17 @@ export class Listener {
 
   /** The events buffered since the last pull, waiting for some when there are none. */
   async next(signal: AbortSignal | undefined): Promise<Pull> {
+    // One abort listener for the listener's life, not one per wait: it lives as long as the socket.
+    if (signal && !this.watching) {
+      this.watching = true;
+      signal.addEventListener("abort", () => this.wake?.(), { once: true });
+    }
     while (!this.overflowed && this.buffer.length === 0) {
       if (signal?.aborted) return { aborted: true };
       await new Promise<void>((resolve) => {
-        const done = () => {
-          this.wake = null;
-          signal?.removeEventListener("abort", done);
-          resolve();
-        };
-        this.wake = done;
-        signal?.addEventListener("abort", done, { once: true });
+        this.wake = resolve;
       });
+      this.wake = null;
     }
     if (signal?.aborted) return { aborted: true };
     if (this.overflowed) {
