@@ -162,6 +162,55 @@ test("a listener joins by code and hears the host's song in step; chat goes both
   }
 });
 
+test("the music goes on to the next song when the host's browser is gone and only a listener is left", async ({
+  browser,
+  server,
+  accounts,
+}) => {
+  test.setTimeout(90_000);
+  const [host, listener, close] = await twoPeople(browser, server.url);
+  try {
+    await accounts.signUp(host, { name: "Hugo Host" });
+    await accounts.signUp(listener, { name: "Lina Listener" });
+    const songs = await longSongs(host, 2);
+    await host.goto("/session");
+    await host.getByRole("button", { name: "Start session" }).click();
+    await expect(host.getByTestId("session-room")).toBeVisible();
+    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+    for (const [i, song] of songs.entries()) {
+      await host.getByTestId("session-song-search").fill(song.title);
+      await host
+        .locator(".room-result", { hasText: song.title })
+        .first()
+        .getByTestId("session-add-song")
+        .click();
+      await expect(host.getByTestId("session-queue-item")).toHaveCount(i + 1);
+    }
+    await listener.goto(`/session/${code}`);
+    await expect(listener.getByTestId("session-room")).toBeVisible();
+    await host.getByTestId("session-play").click();
+    await waitForPlayback(listener, 0.3);
+
+    // Five seconds from the end, the host's browser closes (the host stays the host, just offline).
+    await host.getByTestId("session-seek").fill(String(Math.floor(songs[0]!.durationMs / 1000) - 5));
+    await listener.waitForFunction((end) => {
+      const a = document.querySelector<HTMLAudioElement>('audio[data-testid="audio"]');
+      return a !== null && !a.paused && a.currentTime > end - 6;
+    }, songs[0]!.durationMs / 1000);
+    await host.close();
+    await expect(listener.locator('[data-testid="session-person"][data-role="host"]')).toContainText(
+      "Hugo Host",
+    );
+    // The listener's player says when the song is over; the server checks and moves the room on.
+    await expect(listener.getByTestId("session-song-title")).toHaveText(songs[1]!.title, { timeout: 20_000 });
+    await waitForPlayback(listener, 0.5);
+    // Still no controls for the listener: only the end of a song was theirs to call.
+    await expect(listener.getByTestId("session-play")).toHaveCount(0);
+  } finally {
+    await close();
+  }
+});
+
 test("a join link to a private session waits for the host, who lets the person in and makes them DJ", async ({
   page,
   browser,

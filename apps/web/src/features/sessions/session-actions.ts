@@ -23,7 +23,11 @@ export function controlSession(
   code: string,
   action: ControlAction,
   extra: { positionMs?: number; itemId?: string } = {},
-  options: { quiet?: boolean } = {},
+  /**
+   * quiet: no toast when it fails. songEnded: a "next" because this player reached the song's end,
+   * which any member may send (the server checks that the song is over).
+   */
+  options: { quiet?: boolean; songEnded?: boolean } = {},
 ): Promise<boolean> {
   // One's own commands go one after another, each based on the state the previous one made: play
   // then a quick seek must not refuse the seek as a conflict with the play.
@@ -39,11 +43,11 @@ async function sendControl(
   code: string,
   action: ControlAction,
   extra: { positionMs?: number; itemId?: string },
-  { quiet = false }: { quiet?: boolean },
+  { quiet = false, songEnded = false }: { quiet?: boolean; songEnded?: boolean },
 ): Promise<boolean> {
   const room = sessionRoomStore.get()?.room;
   if (!room || room.session.code !== code) return false;
-  if (!canControl(room.me.role)) {
+  if (!canControl(room.me.role) && !(songEnded && action === "next")) {
     toast("Only the host and DJs can change the music.");
     return false;
   }

@@ -201,12 +201,11 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
         void controlSession(client, code, "seek", { positionMs: Math.round(seconds * 1000) }),
       enqueue: (songs, at) => void addToSessionQueue(client, code, songs, at),
       ended() {
-        // Whoever runs the music moves the room on when the song is over; the version makes the
-        // first "next" count and the others (from other djs) fail quietly.
+        // Every member's player moves the room on when the song is over (so the music goes on while
+        // the host is away); the version makes the first "next" count and the others fail quietly.
         const room = sessionRoomStore.get()?.room;
-        if (room && canControl(room.me.role) && room.state.playing) {
-          void controlSession(client, code, "next", {}, { quiet: true });
-        }
+        if (room?.state.playing)
+          void controlSession(client, code, "next", {}, { quiet: true, songEnded: true });
       },
       blocked: () => sessionRoomStore.update(code, { audio: "blocked" }),
       released: () => sessionRoomStore.update(code, { audio: "released" }),
@@ -223,14 +222,9 @@ function SessionAudio({ client, code }: { client: SessionClient; code: string })
       const song = entry ? room.songs.get(entry.songId) : undefined;
       const now = performance.now();
       const serverNowMs = localNow() + (s.clock?.offsetMs ?? 0);
-      if (
-        song &&
-        canControl(room.me.role) &&
-        movedOn !== room.state.version &&
-        isOverdue(room.state, serverNowMs, song.durationMs)
-      ) {
+      if (song && movedOn !== room.state.version && isOverdue(room.state, serverNowMs, song.durationMs)) {
         movedOn = room.state.version;
-        void controlSession(client, code, "next", {}, { quiet: true });
+        void controlSession(client, code, "next", {}, { quiet: true, songEnded: true });
       }
       const step = followStep({
         item: entry && song ? { id: entry.id, durationMs: song.durationMs } : null,

@@ -63,6 +63,7 @@ import {
   addToQueue,
   applyControl,
   playbackColumns,
+  positionAt,
   removeFromQueue,
   reorderQueue,
   toPlayback,
@@ -556,8 +557,15 @@ function checkVersion(state: PlaybackState, version: number | undefined): void {
 export async function control(ctx: ProtectedContext, input: In<typeof ControlInput>): Promise<PlaybackState> {
   return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, session, caller) => {
     const me = checkMember(session, caller);
-    requireRole(me, ["host", "dj"], ONLY_HOST_DJ_CONTROL);
     const state = toPlayback(session);
+    if (me.role !== "host" && me.role !== "dj") {
+      // Any member's player may move the room on once the song is over, so a room keeps playing while
+      // its host and DJs are offline. The server's clock decides whether it is over, and the version
+      // makes only the first of several players count.
+      if (input.action !== "next" || input.version === undefined) throw forbidden(ONLY_HOST_DJ_CONTROL);
+      checkVersion(state, input.version);
+      if (!(await songIsOver(trx, state, new Date()))) throw forbidden(ONLY_HOST_DJ_CONTROL);
+    }
     checkVersion(state, input.version);
     const target = input.itemId ? state.queue.find((q) => q.id === input.itemId)?.songId : undefined;
     // Positions are checked against the song's length; next and previous start songs at 0.
@@ -576,6 +584,15 @@ export async function control(ctx: ProtectedContext, input: In<typeof ControlInp
       events: [{ type: "state", state: next, action: input.action, by: ctx.user.id }],
     };
   });
+}
+
+/** A player's "the song ended" may come this much before the server's clock gets there. */
+const SONG_END_SLACK_MS = 1500;
+
+async function songIsOver(trx: Q, state: PlaybackState, now: Date): Promise<boolean> {
+  if (!state.playing || !state.songId) return false;
+  const length = (await durations(trx, [state.songId])).get(state.songId);
+  return length !== undefined && positionAt(state, now) >= length - SONG_END_SLACK_MS;
 }
 
 export async function queueAdd(

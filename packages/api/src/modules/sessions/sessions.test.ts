@@ -302,6 +302,44 @@ describe("playback", () => {
     expect(s.version).toBe(8);
   });
 
+  it("lets any member's player move the room on at the end of a song, once, and not before", async () => {
+    const { host, code } = await room("Otto");
+    const lou = await env.signIn("Lucy");
+    const liv = await env.signIn("Liv");
+    await lou.api.session.join({ code });
+    await liv.api.session.join({ code });
+    let s = await host.api.session.control({ code, action: "play", positionMs: 100_000 });
+    const early = await failure(lou.api.session.control({ code, action: "next", version: s.version }));
+    expect(early.code).toBe("FORBIDDEN");
+    expect(early.message).toMatch(/Only the host and DJs can control playback/);
+    // Without a version it would be a skip, whatever is playing: that stays the host's and DJs'.
+    expect((await failure(lou.api.session.control({ code, action: "next" }))).code).toBe("FORBIDDEN");
+    expect((await host.api.session.get({ code })).state).toEqual(s);
+
+    // Half a second from the end (200 s songs): over, by the server's clock.
+    s = await host.api.session.control({ code, action: "seek", positionMs: 199_500 });
+    const [first, second] = await Promise.allSettled([
+      lou.api.session.control({ code, action: "next", version: s.version }),
+      liv.api.session.control({ code, action: "next", version: s.version }),
+    ]);
+    const moved = [first, second].filter((r) => r.status === "fulfilled");
+    expect(moved).toHaveLength(1);
+    const refused = [first, second].find((r) => r.status === "rejected");
+    expect((refused as PromiseRejectedResult).reason.message).toMatch(/you acted on version/);
+    const after = await host.api.session.get({ code });
+    expect(after.state).toMatchObject({
+      currentItemId: s.queue[1]!.id,
+      positionMs: 0,
+      version: s.version + 1,
+    });
+    // Paused at the end, nothing is over: the host paused it there.
+    s = await host.api.session.control({ code, action: "seek", positionMs: 199_500 });
+    s = await host.api.session.control({ code, action: "pause" });
+    expect((await failure(lou.api.session.control({ code, action: "next", version: s.version }))).code).toBe(
+      "FORBIDDEN",
+    );
+  });
+
   it("refuses a command based on a stale version with CONFLICT, and applies a current one", async () => {
     const { host, code } = await room("Vera");
     const first = await host.api.session.control({ code, action: "play", version: 0 });
