@@ -435,6 +435,7 @@ async function main() {
         sessions: sessionCount,
         rssBefore: rssBefore.map((r) => r.rss),
         rssConnected: rssConnected.map((r) => r.rss),
+        rssConnecting: rssConnected.map((r) => r.peak),
         heapConnected: rssConnected.map((r) => r.heap),
         heapTotalConnected: rssConnected.map((r) => r.heapTotal),
         rssPeak: rssLoaded.map((r) => r.peak),
@@ -476,14 +477,14 @@ async function main() {
     );
     console.log("");
     console.log(
-      "| instances | server RSS idle → 10k connected → peak under load → at the end | control call p50 / p99 | delivery p50 / p99 / max (every subscriber) | last subscriber of a session p50 / p99 | delivered |",
+      "| instances | server RSS idle → peak while subscribing → 10k connected → peak under load → at the end | control call p50 / p99 | delivery p50 / p99 / max (every subscriber) | last subscriber of a session p50 / p99 | delivered |",
     );
     console.log("| --- | --- | --- | --- | --- | --- |");
     for (const r of results) {
       const rss = r.rssBefore
         .map(
           (_, i) =>
-            `${mb(r.rssBefore[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])} of ${mb(r.heapTotalConnected[i])}) → ${mb(r.rssPeak[i])} → ${mb(r.rssEnd[i])} (heap ${mb(r.heapEnd[i])} of ${mb(r.heapTotalEnd[i])})`,
+            `${mb(r.rssBefore[i])} → ${mb(r.rssConnecting[i])} → ${mb(r.rssConnected[i])} (heap ${mb(r.heapConnected[i])} of ${mb(r.heapTotalConnected[i])}) → ${mb(r.rssPeak[i])} → ${mb(r.rssEnd[i])} (heap ${mb(r.heapEnd[i])} of ${mb(r.heapTotalEnd[i])})`,
         )
         .join("; ");
       console.log(
