@@ -44,6 +44,19 @@ export async function driftMs(host: Page, listener: Page): Promise<number> {
   return l.t * 1000 - hostThen;
 }
 
+/**
+ * The median of a few drift readings, 100 ms apart: one reading can catch a page between two audio
+ * clock updates on a loaded machine.
+ */
+export async function medianDriftMs(host: Page, listener: Page, readings = 5): Promise<number> {
+  const drifts: number[] = [];
+  for (let i = 0; i < readings; i++) {
+    drifts.push(await driftMs(host, listener));
+    if (i + 1 < readings) await new Promise((r) => setTimeout(r, 100));
+  }
+  return drifts.sort((a, b) => a - b)[Math.floor(readings / 2)]!;
+}
+
 /** Waits until the listener follows the host within `withinMs`, and stays there for a few checks. */
 export async function expectInSync(host: Page, listener: Page, withinMs = 250) {
   let streak = 0;

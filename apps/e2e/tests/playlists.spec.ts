@@ -75,6 +75,9 @@ test("a listener makes a playlist, adds songs from three pages, drags one to the
   await page.keyboard.press("Space");
   // Screen readers hear where it goes (dnd-kit's live region).
   await expect(page.getByText(`${third} would move to position 1.`)).toBeAttached();
+  // dnd-kit starts listening for the arrows in a setTimeout after the pick-up, and a browser runs a
+  // waiting key press before timers: let the page's pending timers run first.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
   await page.keyboard.press("ArrowDown");
   await expect(page.getByText(`${third} would move to position 2.`)).toBeAttached();
   await page.keyboard.press("Space");

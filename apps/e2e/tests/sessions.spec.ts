@@ -1,7 +1,14 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "../fixtures.ts";
 import { waitForPlayback } from "../player-helpers.ts";
-import { audioClock, breakableSocket, driftMs, expectInSync, longSongs } from "../session-helpers.ts";
+import {
+  audioClock,
+  breakableSocket,
+  driftMs,
+  expectInSync,
+  longSongs,
+  medianDriftMs,
+} from "../session-helpers.ts";
 
 // Live listening sessions: two people in two browser contexts (two cookie jars, two sockets).
 
@@ -96,7 +103,7 @@ test("a listener joins by code and hears the host's song in step; chat goes both
       return a !== null && !a.paused && a.currentTime > 19.5;
     });
     await expectInSync(host, listener);
-    const drift = await driftMs(host, listener);
+    const drift = await medianDriftMs(host, listener);
     expect(Math.abs(drift), `the listener is ${Math.round(drift)} ms off the host`).toBeLessThan(250);
     test.info().annotations.push({ type: "drift after seek (ms)", description: String(Math.round(drift)) });
 
