@@ -4,7 +4,7 @@ import { appRouter } from "@chorus/api";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { trpcSockets } from "./plugins/trpc-websocket.js";
+import { MAX_SUBSCRIPTIONS_PER_SOCKET, trpcSockets } from "./plugins/trpc-websocket.js";
 import { startTestServer, type TestServer } from "./test-server.js";
 
 /** A message from the server: a reply to a request (JSON), or `text` for PING and PONG. */
@@ -103,6 +103,25 @@ describe("the tRPC WebSocket endpoint", () => {
       const count = ws.received.length;
       await new Promise((r) => setTimeout(r, 350));
       expect(ws.received.length).toBe(count);
+    } finally {
+      ws.socket.close();
+    }
+  });
+
+  it("caps the subscriptions one socket runs at once", async () => {
+    const ws = await rawSocket(url);
+    try {
+      for (let id = 1; id <= MAX_SUBSCRIPTIONS_PER_SOCKET; id++) ws.send(subscribeClock(id));
+      await ws.next((m) => m.id === MAX_SUBSCRIPTIONS_PER_SOCKET && m.result?.type === "started");
+      ws.send(subscribeClock(MAX_SUBSCRIPTIONS_PER_SOCKET + 1));
+      const refused = await ws.next((m) => m.id === MAX_SUBSCRIPTIONS_PER_SOCKET + 1);
+      expect(refused.error?.json.data.code).toBe("TOO_MANY_REQUESTS");
+      expect(refused.error?.json.message).toMatch(/stop one before starting another/);
+      // Stopping one makes room.
+      ws.send({ id: 1, method: "subscription.stop" });
+      await ws.next((m) => m.id === 1 && m.result?.type === "stopped");
+      ws.send(subscribeClock(MAX_SUBSCRIPTIONS_PER_SOCKET + 2));
+      await ws.next((m) => m.id === MAX_SUBSCRIPTIONS_PER_SOCKET + 2 && m.result?.type === "started");
     } finally {
       ws.socket.close();
     }

@@ -56,6 +56,8 @@ export interface TrpcSockets {
 }
 
 const OPEN = 1;
+/** Subscriptions one socket may run at once: a player needs two or three. */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 const ABORTED = Symbol("aborted");
 
 export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
@@ -152,7 +154,11 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
         );
         return;
       }
-      messages.forEach((m, index) => void this.handle(m, index));
+      messages.forEach((m, index) => {
+        this.handle(m, index).catch((cause: unknown) =>
+          this.fail(null, undefined, undefined, "unknown", undefined, cause),
+        );
+      });
     }
 
     private connectionParams(text: string) {
@@ -203,6 +209,12 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
         if (type === "subscription" && this.subscriptions.has(id)) {
           throw new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` });
         }
+        if (type === "subscription" && this.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          throw new TRPCError({
+            code: "TOO_MANY_REQUESTS",
+            message: `A connection can run ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once: stop one before starting another.`,
+          });
+        }
         const result: unknown = await callProcedure({
           router: opts.router,
           path,
@@ -226,7 +238,9 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
         this.subscriptions.set(id, sub);
         this.respond({ id, jsonrpc, result: { type: "started" } });
         // Not awaited: this frame ends here, and only the pump's stays suspended for the socket's life.
-        void this.pump(id, jsonrpc, path, input, result, sub);
+        this.pump(id, jsonrpc, path, input, result, sub).catch((cause: unknown) =>
+          this.fail(id, jsonrpc, path, "subscription", input, cause),
+        );
       } catch (cause) {
         this.fail(id, jsonrpc, path, type, input, cause);
         sub.stop();
