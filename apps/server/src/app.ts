@@ -22,7 +22,7 @@ import { bearerToken } from "./plugins/auth.js";
 import { mediaRoutes } from "./plugins/media.js";
 import { registerMetrics } from "./plugins/metrics.js";
 import { streamRoutes } from "./plugins/stream.js";
-import { releaseUpgradeRequest, trpcSockets } from "./plugins/trpc-websocket.js";
+import { trpcSockets } from "./plugins/trpc-websocket.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
 export { seedDemoCatalog } from "./demo.js";
@@ -136,6 +136,7 @@ export async function buildApp({
     router: appRouter,
     keepAlive: { pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ path, error }) => onError({ path, error }),
+    onSocketError: (err) => app.log.warn({ err }, "WebSocket connection failed"),
   });
   app.addHook("onClose", async () => sockets.close());
   app.get("/trpc", { websocket: true }, (socket, req) => {
@@ -146,9 +147,9 @@ export async function buildApp({
     const headerToken = bearerToken(req);
     const secure = req.protocol === "https";
     const expectsConnectionParams = (req.query as { connectionParams?: string }).connectionParams === "1";
-    releaseUpgradeRequest(socket, req.raw);
     sockets.accept(socket, {
       expectsConnectionParams,
+      upgradeRequest: req.raw,
       createContext: (params) => {
         const paramsToken = params?.token;
         return createContextInner(deps, {

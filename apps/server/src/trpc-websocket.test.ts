@@ -127,6 +127,29 @@ describe("the tRPC WebSocket endpoint", () => {
     }
   });
 
+  it("holds the cap and refuses a duplicate id within one batch of messages", async () => {
+    const ws = await rawSocket(url);
+    try {
+      ws.send([subscribeClock(1), subscribeClock(1), subscribeClock(1)]);
+      await ws.next((m) => m.id === 1 && m.result?.type === "started");
+      await new Promise((r) => setTimeout(r, 200));
+      expect(ws.received.filter((m) => m.id === 1 && m.result?.type === "started")).toHaveLength(1);
+      expect(
+        ws.received.filter((m) => m.id === 1 && m.error?.json.message === "Duplicate id 1"),
+      ).toHaveLength(2);
+
+      const batch = Array.from({ length: MAX_SUBSCRIPTIONS_PER_SOCKET + 9 }, (_, i) => subscribeClock(i + 2));
+      ws.send(batch);
+      await ws.next((m) => m.error?.json.data.code === "TOO_MANY_REQUESTS");
+      await new Promise((r) => setTimeout(r, 300));
+      const started = new Set(ws.received.filter((m) => m.result?.type === "started").map((m) => m.id));
+      expect(started.size).toBe(MAX_SUBSCRIPTIONS_PER_SOCKET);
+      expect(ws.received.filter((m) => m.error?.json.data.code === "TOO_MANY_REQUESTS")).toHaveLength(10);
+    } finally {
+      ws.socket.close();
+    }
+  });
+
   it("says what was wrong with a malformed message and keeps the socket open", async () => {
     const ws = await rawSocket(url);
     try {
@@ -176,9 +199,16 @@ describe("keep-alive", () => {
   beforeAll(async () => {
     http = createServer();
     wss = new WebSocketServer({ server: http });
-    sockets = trpcSockets({ router: appRouter, keepAlive: { pingMs: 100, pongWaitMs: 150 } });
-    wss.on("connection", (socket) =>
-      sockets.accept(socket, { expectsConnectionParams: false, createContext: () => ({}) }),
+    sockets = trpcSockets({
+      router: appRouter,
+      keepAlive: { pingMs: 100, pongWaitMs: 150 },
+      connectionParamsTimeoutMs: 300,
+    });
+    wss.on("connection", (socket, req) =>
+      sockets.accept(socket, {
+        expectsConnectionParams: req.url?.includes("connectionParams=1") ?? false,
+        createContext: () => ({}),
+      }),
     );
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -201,5 +231,10 @@ describe("keep-alive", () => {
     expect(answering.socket.readyState).toBe(WebSocket.OPEN);
     expect(sockets.size).toBe(1);
     answering.socket.close();
+  });
+
+  it("closes a socket that announced connection parameters and never sent them", async () => {
+    const waiting = await rawSocket(`${url}/?connectionParams=1`);
+    expect(await waiting.closed).toBe(4408);
   });
 });

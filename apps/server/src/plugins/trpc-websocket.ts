@@ -32,6 +32,10 @@ type ProcedureType = "query" | "mutation" | "subscription";
 export interface TrpcSocketsOptions {
   router: AnyTRPCRouter;
   onError?(opts: { error: TRPCError; path: string | undefined; type: ProcedureType | "unknown" }): void;
+  /** The connection itself failed (a bad frame, a message over the size limit, a client not reading). */
+  onSocketError?(error: Error): void;
+  /** How long a socket may take to send its connection parameters (default 10 s). */
+  connectionParamsTimeoutMs?: number;
   /** "PING" a socket quiet for pingMs; drop it when nothing comes back within pongWaitMs. */
   keepAlive?: { pingMs: number; pongWaitMs: number };
 }
@@ -47,7 +51,12 @@ export interface TrpcSockets {
    */
   accept<TContext>(
     socket: WebSocket,
-    opts: { expectsConnectionParams: boolean; createContext: CreateSocketContext<TContext> },
+    opts: {
+      expectsConnectionParams: boolean;
+      createContext: CreateSocketContext<TContext>;
+      /** The upgrade request, let go of once the socket is set up (its TCP socket points back at it). */
+      upgradeRequest?: { socket: Socket };
+    },
   ): void;
   /** Open sockets (for metrics and tests). */
   readonly size: number;
@@ -58,6 +67,11 @@ export interface TrpcSockets {
 const OPEN = 1;
 /** Subscriptions one socket may run at once: a player needs two or three. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+/**
+ * A socket with this much still unsent is not reading: it is dropped rather than buffered for without
+ * end (its player reconnects and resumes from the session's log).
+ */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 const ABORTED = Symbol("aborted");
 
 export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
@@ -78,6 +92,10 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
       /** Dropped once used: it holds what was read from the upgrade request. */
       private createContext: CreateSocketContext<unknown> | null,
     ) {}
+
+    get awaitingParams(): boolean {
+      return this.context === null;
+    }
 
     start(expectsConnectionParams: boolean) {
       if (!expectsConnectionParams) this.context = this.makeContext(null);
@@ -101,6 +119,15 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
 
     respond(message: TRPCResponseMessage) {
       if (this.socket.readyState !== OPEN) return;
+      if (this.socket.bufferedAmount > MAX_UNSENT_BYTES) {
+        opts.onSocketError?.(
+          new Error(
+            `dropped a WebSocket client that stopped reading (${this.socket.bufferedAmount} bytes unsent)`,
+          ),
+        );
+        this.socket.terminate();
+        return;
+      }
       this.socket.send(JSON.stringify(transformTRPCResponse(config, message)));
     }
 
@@ -113,9 +140,15 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
       cause: unknown,
     ) {
       const error = getTRPCErrorFromUnknown(cause);
-      opts.onError?.({ error, path, type });
-      const shape = getErrorShape({ config, error, type, path, input, ctx: this.ctx });
-      this.respond({ id, jsonrpc, error: shape } as TRPCResponseMessage);
+      try {
+        opts.onError?.({ error, path, type });
+        const shape = getErrorShape({ config, error, type, path, input, ctx: this.ctx });
+        this.respond({ id, jsonrpc, error: shape } as TRPCResponseMessage);
+      } catch (failure) {
+        // Reporting the error failed too (a formatter, a value that cannot be sent): the socket goes.
+        opts.onSocketError?.(failure instanceof Error ? failure : new Error(String(failure)));
+        this.socket.terminate();
+      }
     }
 
     message(raw: RawData, isBinary: boolean) {
@@ -203,18 +236,32 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
             : (input ?? { lastEventId });
       }
       const sub = new Subscription();
+      if (type === "subscription") {
+        // Claimed before any await: the next message (even in the same frame) sees it.
+        if (this.subscriptions.has(id)) {
+          this.fail(
+            id,
+            jsonrpc,
+            path,
+            type,
+            input,
+            new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }),
+          );
+          return;
+        }
+        if (this.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          const message = `A connection can run ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once: stop one before starting another.`;
+          this.fail(id, jsonrpc, path, type, input, new TRPCError({ code: "TOO_MANY_REQUESTS", message }));
+          return;
+        }
+        this.subscriptions.set(id, sub);
+      }
+      const release = () => {
+        if (this.subscriptions.get(id) === sub) this.subscriptions.delete(id);
+      };
       try {
         const context = await this.context;
         if (!context?.ok) throw context?.error ?? new TRPCError({ code: "UNAUTHORIZED" });
-        if (type === "subscription" && this.subscriptions.has(id)) {
-          throw new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` });
-        }
-        if (type === "subscription" && this.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-          throw new TRPCError({
-            code: "TOO_MANY_REQUESTS",
-            message: `A connection can run ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once: stop one before starting another.`,
-          });
-        }
         const result: unknown = await callProcedure({
           router: opts.router,
           path,
@@ -234,16 +281,21 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
             message: `Subscription ${path} is not an async generator`,
           });
         }
-        if (this.socket.readyState !== OPEN) return;
-        this.subscriptions.set(id, sub);
+        if (sub.signal.aborted || this.socket.readyState !== OPEN) {
+          // Stopped, or the socket closed, while the procedure was being called: never started.
+          release();
+          await result[Symbol.asyncIterator]().return?.();
+          return;
+        }
         this.respond({ id, jsonrpc, result: { type: "started" } });
         // Not awaited: this frame ends here, and only the pump's stays suspended for the socket's life.
-        this.pump(id, jsonrpc, path, input, result, sub).catch((cause: unknown) =>
-          this.fail(id, jsonrpc, path, "subscription", input, cause),
-        );
+        this.pump(id, jsonrpc, path, input, result, sub)
+          .catch((cause: unknown) => this.fail(id, jsonrpc, path, "subscription", input, cause))
+          .finally(release);
       } catch (cause) {
-        this.fail(id, jsonrpc, path, type, input, cause);
+        release();
         sub.stop();
+        this.fail(id, jsonrpc, path, type, input, cause);
       }
     }
 
@@ -275,7 +327,6 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
         this.fail(id, jsonrpc, path, "subscription", input, cause);
         await iterator.return?.().catch(() => {});
       }
-      if (this.subscriptions.get(id) === sub) this.subscriptions.delete(id);
       this.respond({ id, jsonrpc, result: { type: "stopped" } });
     }
 
@@ -297,43 +348,57 @@ export function trpcSockets(opts: TrpcSocketsOptions): TrpcSockets {
     connection.closed();
   }
   function onError(this: WebSocket, cause: Error) {
-    opts.onError?.({ error: getTRPCErrorFromUnknown(cause), path: undefined, type: "unknown" });
+    // ws closes the socket itself after an error (a message over the size limit, a bad frame).
+    opts.onSocketError?.(cause);
   }
 
-  // One timer for every socket: ping the quiet ones, drop those that did not answer in time.
+  // One timer for every socket: ping the quiet ones, drop those that did not answer in time, and
+  // those that never sent the connection parameters they announced.
   const keepAlive = opts.keepAlive;
-  const timer = keepAlive
-    ? setInterval(
-        () => {
-          const now = Date.now();
-          for (const c of live) {
-            if (c.pingedAt !== 0) {
-              if (now - c.pingedAt >= keepAlive.pongWaitMs) c.socket.terminate();
-            } else if (now - c.lastHeard >= keepAlive.pingMs && c.socket.readyState === OPEN) {
-              c.pingedAt = now;
-              c.socket.send("PING");
-            }
-          }
-        },
-        Math.max(250, Math.min(keepAlive.pingMs, keepAlive.pongWaitMs) / 2),
-      ).unref()
-    : null;
+  const paramsTimeoutMs = opts.connectionParamsTimeoutMs ?? 10_000;
+  const sweepMs = Math.min(paramsTimeoutMs, keepAlive?.pingMs ?? Infinity, keepAlive?.pongWaitMs ?? Infinity);
+  const timer = setInterval(
+    () => {
+      const now = Date.now();
+      for (const c of live) {
+        if (c.awaitingParams) {
+          if (now - c.lastHeard >= paramsTimeoutMs) c.socket.close(4408, "No connection parameters came");
+        } else if (!keepAlive) {
+        } else if (c.pingedAt !== 0) {
+          if (now - c.pingedAt >= keepAlive.pongWaitMs) c.socket.terminate();
+        } else if (now - c.lastHeard >= keepAlive.pingMs && c.socket.readyState === OPEN) {
+          c.pingedAt = now;
+          c.socket.send("PING");
+        }
+      }
+    },
+    Math.max(50, sweepMs / 2),
+  ).unref();
 
   return {
-    accept(socket, { expectsConnectionParams, createContext }) {
+    accept(socket, { expectsConnectionParams, createContext, upgradeRequest }) {
+      const theirs = socket.listeners("error") as Array<(error: Error) => void>;
       const connection = new Connection(socket, createContext);
       bySocket.set(socket, connection);
       live.add(connection);
       socket.on("message", onMessage);
       socket.on("error", onError);
       socket.once("close", onClose);
+      if (upgradeRequest) {
+        // @fastify/websocket's error listener closes over the upgrade's request and reply, and the TCP
+        // socket still points at the reply it was given: about 1.5 KB a socket, for its whole life.
+        // Ours (added above) logs errors instead.
+        for (const listener of theirs) socket.off("error", listener);
+        const tcp = upgradeRequest.socket as Socket & { _httpMessage?: ServerResponse | null };
+        tcp._httpMessage?.detachSocket(tcp);
+      }
       connection.start(expectsConnectionParams);
     },
     get size() {
       return live.size;
     },
     close() {
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
     },
   };
 }
@@ -373,15 +438,4 @@ class Subscription {
       );
     });
   }
-}
-
-/**
- * Lets go of the upgrade's request and reply, which @fastify/websocket keeps for the socket's life
- * (its error listener closes over them, and the TCP socket still points at the reply it was given):
- * about 1.5 KB a socket. Call it first in the route's handler; `accept` adds our own error listener.
- */
-export function releaseUpgradeRequest(socket: WebSocket, rawRequest: { socket: Socket }): void {
-  socket.removeAllListeners("error");
-  const tcp = rawRequest.socket as Socket & { _httpMessage?: ServerResponse | null };
-  tcp._httpMessage?.detachSocket(tcp);
 }
