@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTestEnv, createApiTestEnv } from "../../api/src/test-support.js";
 import { type ExportSummary, writeBsonFile, writeLegacyExport } from "./fixtures.js";
-import { ImportAborted, type ImportReport, importMongo, issuesOf } from "./import.js";
+import { ImportAborted, ImportAlreadyRunning, type ImportReport, importMongo, issuesOf } from "./import.js";
 import { COLLECTIONS, openFolder, readJson } from "./sources.js";
 
 // A copy of ../shared/legacy-mongo/sample (the old app's sample export), so a clone tests on its own.
@@ -167,6 +167,21 @@ describe("migrate-mongo: the sample export", () => {
     const dry = await importMongo(env.db, await openFolder(SAMPLE), { dryRun: true });
     expect(dry.ok).toBe(true);
     expect(await snapshot(env)).toEqual(before);
+  });
+
+  it("runs one import at a time: a second one started meanwhile is refused, saying why", async () => {
+    const before = await snapshot(env);
+    const runs = await Promise.allSettled([
+      importMongo(env.db, await openFolder(SAMPLE)),
+      importMongo(env.db, await openFolder(SAMPLE)),
+    ]);
+    expect(runs.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = runs.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(ImportAlreadyRunning);
+    expect(refused.reason.message).toMatch(/^Another import is running against this database/);
+    expect(await snapshot(env)).toEqual(before);
+    // Once it is done, the next one runs.
+    expect((await importMongo(env.db, await openFolder(SAMPLE))).ok).toBe(true);
   });
 });
 

@@ -98,17 +98,45 @@ interface Counters {
   checksum: bigint;
 }
 
+export class ImportAlreadyRunning extends Error {
+  constructor() {
+    super(
+      "Another import is running against this database. Wait for it to finish (or stop it: a stopped import resumes where it left off), then run this one again.",
+    );
+    this.name = "ImportAlreadyRunning";
+  }
+}
+
+/** The advisory lock one import holds for its whole run (any constant: "chorus_i" in ASCII). */
+const IMPORT_LOCK = 0x63686f7275735f69n.toString();
+
 /**
  * Imports every collection of `source` into the database. Each batch is one transaction that also
  * records its issues and the collection's checkpoint, so a run that dies is resumed by the next run
  * of the same source exactly where the last batch committed. Rows already imported are left as they
- * are (legacy ids), so running it again changes nothing.
+ * are (legacy ids), so running it again changes nothing. One import runs at a time: a second one
+ * (from another terminal or machine) is refused with ImportAlreadyRunning before it reads anything.
  */
 export async function importMongo(
   db: Db,
   source: Source,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
+  // A session-level lock on a connection of its own: a killed import's connection closes and frees it.
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(${IMPORT_LOCK}::bigint) as locked`.execute(conn);
+    if (!rows[0]?.locked) throw new ImportAlreadyRunning();
+    try {
+      return await importUnlocked(db, source, options);
+    } finally {
+      await sql`select pg_advisory_unlock(${IMPORT_LOCK}::bigint)`.execute(conn);
+    }
+  });
+}
+
+async function importUnlocked(db: Db, source: Source, options: ImportOptions): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   const batchSize = options.batchSize ?? 2_000;
   const startedAt = new Date();

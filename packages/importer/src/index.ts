@@ -4,6 +4,7 @@ export { formatReport, type ProgressStream, renderProgress, writeReportFile } fr
 export {
   type CollectionReport,
   ImportAborted,
+  ImportAlreadyRunning,
   type ImportOptions,
   type ImportProgress,
   type ImportReport,
