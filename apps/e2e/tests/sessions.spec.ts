@@ -125,6 +125,14 @@ test("a listener joins by code and hears the host's song in step; chat goes both
     await expect(host.getByText("One message a second")).toBeVisible();
     await expect(listener.getByTestId("session-chat").getByText("Welcome, Leo")).toBeVisible();
     await expect(listener.getByTestId("session-chat").getByText("Too quick")).toHaveCount(0);
+    // A reaction, one tap: both see who reacted with what.
+    await listener.getByRole("button", { name: "React with 🔥" }).click();
+    const reaction = host.locator('[data-testid="chat-message"][data-kind="reaction"]');
+    await expect(reaction).toContainText("Leo Listener");
+    await expect(reaction.getByRole("img", { name: "reacted 🔥" })).toBeVisible();
+    await expect(
+      listener.locator('[data-testid="chat-message"][data-kind="reaction"]').getByText("You"),
+    ).toBeVisible();
 
     // Near the end of the song: when it is over, the room moves on to the next one by itself.
     await host.getByRole("button", { name: "Play for everyone" }).click();

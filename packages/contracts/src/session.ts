@@ -194,12 +194,22 @@ export const ChatText = z
   .min(1, "Write a message")
   .max(CHAT_MESSAGE_MAX, `A message has at most ${CHAT_MESSAGE_MAX} characters`);
 
-export const SendChatInput = z.object({
-  code: SessionCode,
-  text: ChatText,
-  /** Chosen by the client, so a message retried after a dropped connection is stored once. */
-  clientId: Id.optional(),
-});
+/** What a member can react with in a session's chat (one tap, no typing). */
+export const SESSION_REACTIONS = ["❤️", "🔥", "👏", "😂", "😮", "🎉"] as const;
+
+export const SendChatInput = z
+  .object({
+    code: SessionCode,
+    text: ChatText,
+    /** A reaction's text is one of SESSION_REACTIONS. */
+    kind: z.enum(["text", "reaction"]).default("text"),
+    /** Chosen by the client, so a message retried after a dropped connection is stored once. */
+    clientId: Id.optional(),
+  })
+  .refine((v) => v.kind !== "reaction" || (SESSION_REACTIONS as readonly string[]).includes(v.text), {
+    message: `React with one of ${SESSION_REACTIONS.join(" ")}`,
+    path: ["text"],
+  });
 export type SendChatInput = z.input<typeof SendChatInput>;
 
 export const ChatMessage = z.object({

@@ -1,4 +1,4 @@
-import { CHAT_MESSAGE_MAX, type ChatMessage, ChatText } from "@chorus/contracts";
+import { CHAT_MESSAGE_MAX, type ChatMessage, ChatText, SESSION_REACTIONS } from "@chorus/contracts";
 import { type FormEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useSession } from "../../lib/auth";
 import { readError } from "../../lib/errors";
@@ -114,7 +114,10 @@ export function ChatPanel({ room }: { room: Room }) {
       {room.ended ? (
         <p className="chat-note muted">The session is over: the chat is closed.</p>
       ) : (
-        <ChatBox code={code} />
+        <>
+          <Reactions code={code} />
+          <ChatBox code={code} />
+        </>
       )}
     </section>
   );
@@ -122,6 +125,18 @@ export function ChatPanel({ room }: { room: Room }) {
 
 function Message({ message: m, mine }: { message: ChatMessage; mine: boolean }) {
   const time = m.createdAt.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  if (m.kind === "reaction") {
+    const who = mine ? "You" : (m.userName ?? "Someone");
+    return (
+      <li className={`chat-reaction${mine ? " mine" : ""}`} data-testid="chat-message" data-kind="reaction">
+        <span className="chat-reaction-who">{who}</span>{" "}
+        <span className="chat-reaction-emoji" role="img" aria-label={`reacted ${m.text}`}>
+          {m.text}
+        </span>{" "}
+        <time dateTime={m.createdAt.toISOString()}>{time}</time>
+      </li>
+    );
+  }
   if (m.kind === "system") {
     return (
       <li className="chat-system" data-testid="chat-message">
@@ -138,6 +153,51 @@ function Message({ message: m, mine }: { message: ChatMessage; mine: boolean }) 
       </div>
       <p className="chat-text">{m.text}</p>
     </li>
+  );
+}
+
+/** Shows a message (or reaction) of one's own at once; the event that follows is not shown twice. */
+function showOwn(code: string, message: ChatMessage) {
+  sessionRoomStore.update(code, (s) =>
+    s.room && !s.room.chat.some((m) => m.id === message.id)
+      ? { room: { ...s.room, chat: [...s.room.chat, message] } }
+      : {},
+  );
+}
+
+/** One tap to react to what is playing: one reaction a second, like messages (but apart from them). */
+function Reactions({ code }: { code: string }) {
+  const send = trpc.session.sendChat.useMutation();
+  const [resting, setResting] = useState(false);
+  useEffect(() => {
+    if (!resting) return;
+    const timer = setTimeout(() => setResting(false), GAP_MS);
+    return () => clearTimeout(timer);
+  }, [resting]);
+  return (
+    <fieldset className="chat-reactions">
+      <legend className="visually-hidden">React to what is playing</legend>
+      {SESSION_REACTIONS.map((emoji) => (
+        <button
+          key={emoji}
+          type="button"
+          className="chat-reaction-button"
+          aria-label={`React with ${emoji}`}
+          disabled={resting || send.isPending}
+          data-testid="chat-react"
+          onClick={() => {
+            setResting(true);
+            send.mutate(
+              { code, text: emoji, kind: "reaction", clientId: crypto.randomUUID() },
+              // Too fast is the only likely refusal, and the buttons rest meanwhile: nothing to say.
+              { onSuccess: (message) => showOwn(code, message) },
+            );
+          }}
+        >
+          {emoji}
+        </button>
+      ))}
+    </fieldset>
   );
 }
 
@@ -180,12 +240,7 @@ function ChatBox({ code }: { code: string }) {
         onSuccess: (message) => {
           setText("");
           setWaitUntil(Date.now() + GAP_MS);
-          // Shown at once; the event that follows is the same message and is not shown twice.
-          sessionRoomStore.update(code, (s) =>
-            s.room && !s.room.chat.some((m) => m.id === message.id)
-              ? { room: { ...s.room, chat: [...s.room.chat, message] } }
-              : {},
-          );
+          showOwn(code, message);
           inputRef.current?.focus();
         },
         onError: (err) => {

@@ -755,8 +755,19 @@ export async function sendChat(ctx: ProtectedContext, input: In<typeof SendChatI
   // A retry of a message already stored answers it again (and is not counted against the limit).
   const existing = input.clientId ? await findChat(ctx, session.id, input.clientId) : undefined;
   if (existing) return existing;
-  const limit = await ctx.limiter.hit(`chat:${session.id}:${ctx.user.id}`, CHAT_PER_SECOND, 1);
-  if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds, "You are sending messages too fast");
+  // Reactions count apart from messages: a tap on 🔥 does not hold back the message being typed.
+  const reaction = input.kind === "reaction";
+  const limit = await ctx.limiter.hit(
+    `${reaction ? "react" : "chat"}:${session.id}:${ctx.user.id}`,
+    CHAT_PER_SECOND,
+    1,
+  );
+  if (!limit.allowed) {
+    throw tooManyRequests(
+      limit.retryAfterSeconds,
+      reaction ? "One reaction a second: wait a moment" : "You are sending messages too fast",
+    );
+  }
   return inSession(ctx, { code: input.code, as: ctx.user.id }, async (trx, locked, caller) => {
     checkMember(locked, caller);
     const row = await trx
@@ -764,7 +775,7 @@ export async function sendChat(ctx: ProtectedContext, input: In<typeof SendChatI
       .values({
         session_id: locked.id,
         user_id: ctx.user.id,
-        kind: "text",
+        kind: input.kind,
         body: input.text,
         client_id: input.clientId ?? null,
       })
@@ -780,7 +791,7 @@ export async function sendChat(ctx: ProtectedContext, input: In<typeof SendChatI
       id: row.id,
       userId: ctx.user.id,
       userName: await userName(trx, ctx.user.id),
-      kind: "text",
+      kind: input.kind,
       text: input.text,
       createdAt: row.created_at,
     };

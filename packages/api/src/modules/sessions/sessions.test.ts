@@ -483,6 +483,40 @@ describe("chat", () => {
       "BAD_REQUEST",
     );
   });
+
+  it("takes reactions from a short list, one a second, apart from messages, and everyone sees them", async () => {
+    const { host, code } = await room("Rhea");
+    const guest = await env.signIn("Remy");
+    await guest.api.session.join({ code });
+    const seen = watch(host, code);
+    try {
+      const fire = await guest.api.session.sendChat({ code, text: "🔥", kind: "reaction" });
+      expect(fire).toMatchObject({ kind: "reaction", text: "🔥", userName: "Remy" });
+      // A message right after a reaction is not held back by it.
+      await guest.api.session.sendChat({ code, text: "love this one" });
+      const again = await failure(guest.api.session.sendChat({ code, text: "👏", kind: "reaction" }));
+      expect(again.code).toBe("TOO_MANY_REQUESTS");
+      expect(again.message).toMatch(/One reaction a second/);
+      const bad = await failure(guest.api.session.sendChat({ code, text: "hello", kind: "reaction" }));
+      expect(bad.code).toBe("BAD_REQUEST");
+      expect(bad.message).toMatch(/React with one of ❤️ 🔥/);
+
+      const chats = await seen.until((r) => r.filter((x) => x.event.type === "chat").length === 2, "2 chats");
+      expect(
+        chats.flatMap((r) => (r.event.type === "chat" ? [[r.event.message.kind, r.event.message.text]] : [])),
+      ).toEqual([
+        ["reaction", "🔥"],
+        ["text", "love this one"],
+      ]);
+      const history = await host.api.session.chatHistory({ code });
+      expect(history.items.slice(0, 2).map((m) => [m.kind, m.text])).toEqual([
+        ["text", "love this one"],
+        ["reaction", "🔥"],
+      ]);
+    } finally {
+      await seen.stop();
+    }
+  });
 });
 
 describe("the events stream", () => {
