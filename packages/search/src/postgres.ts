@@ -157,10 +157,12 @@ function songs(p: Prepared): Ranked {
   // album, artists), whole words ("love") before longer ones they begin ("lover"); the most played
   // breaks ties, so "beatles" lists first the songs people actually play.
   const match = tsquery(p.match);
+  // One word is its own phrase: every match would pass that test, at a cost per match.
+  const phrase = p.phrase === p.match ? sql`` : sql`x.search_vector @@ ${tsquery(p.phrase)} desc,`;
   return {
     ...base,
     where: sql<boolean>`x.search_vector @@ ${match}`,
-    order: sql`x.search_vector @@ ${tsquery(p.phrase)} desc,
+    order: sql`${phrase}
       ts_rank(${WEIGHTS}, x.search_vector, ${match})
       + ts_rank(${WEIGHTS}, x.search_vector, ${tsquery(p.exact)}) desc, x.play_count desc, x.id`,
   };
