@@ -20,9 +20,9 @@ import type { RawData, WebSocket } from "ws";
 /**
  * tRPC's WebSocket protocol (what `@trpc/client`'s `wsLink` speaks), served with as little held per
  * socket as we can: a live session keeps thousands of sockets open on one process, and tRPC's own
- * handler holds about 10 KB each (closures over the upgrade request, two keep-alive timer pairs, a
- * race helper per subscription). Here a socket is one small object, keep-alive is one timer for all
- * of them, and the upgrade request is dropped once its few useful fields are read.
+ * handler holds about 10 KB each (closures over the upgrade request, a race helper per
+ * subscription). Here a socket is one small object, keep-alive is one timer for all of them, and the
+ * upgrade request is dropped once its few useful fields are read.
  * Decision 011 says why this is ours and what it relies on.
  */
 
