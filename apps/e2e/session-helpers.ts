@@ -105,3 +105,22 @@ export async function breakableSocket(page: Page) {
     },
   };
 }
+
+/** The code of the session room `page` shows. */
+export async function roomCode(page: Page): Promise<string> {
+  return (await page.getByTestId("session-code").getAttribute("data-code")) ?? "";
+}
+
+/** Adds songs to the room's queue, each found by its title in the room's song search. */
+export async function queueByTitle(page: Page, songs: readonly { title: string }[]) {
+  for (const [i, song] of songs.entries()) {
+    await page.getByTestId("session-song-search").fill(song.title);
+    await page
+      .locator(".room-result", { hasText: song.title })
+      .first()
+      .getByTestId("session-add-song")
+      .click();
+    await expect(page.getByTestId("session-queue-item")).toHaveCount(i + 1);
+  }
+  await page.getByTestId("session-song-search").fill("");
+}

@@ -8,6 +8,8 @@ import {
   expectInSync,
   longSongs,
   medianDriftMs,
+  queueByTitle,
+  roomCode,
 } from "../session-helpers.ts";
 
 // Live listening sessions: two people in two browser contexts (two cookie jars, two sockets).
@@ -61,16 +63,10 @@ test("a listener joins by code and hears the host's song in step; chat goes both
     await host.getByRole("button", { name: "Start session" }).click();
     await expect(host.getByTestId("session-room")).toBeVisible();
     await expect(host.getByRole("heading", { level: 1 })).toHaveText("Friday night");
-    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+    const code = await roomCode(host);
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
     await expect(host.getByTestId("session-live")).toHaveText("Live");
-    for (const [i, song] of songs.entries()) {
-      await host.getByTestId("session-song-search").fill(song.title);
-      const result = host.locator(".room-result", { hasText: song.title }).first();
-      await result.getByTestId("session-add-song").click();
-      await expect(host.getByTestId("session-queue-item")).toHaveCount(i + 1);
-    }
-    await host.getByTestId("session-song-search").fill("");
+    await queueByTitle(host, songs);
 
     // The listener types the code as it sounds: lower case, with a dash.
     const network = await breakableSocket(listener);
@@ -191,16 +187,8 @@ test("the music goes on to the next song when the host's browser is gone and onl
     await host.goto("/session");
     await host.getByRole("button", { name: "Start session" }).click();
     await expect(host.getByTestId("session-room")).toBeVisible();
-    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
-    for (const [i, song] of songs.entries()) {
-      await host.getByTestId("session-song-search").fill(song.title);
-      await host
-        .locator(".room-result", { hasText: song.title })
-        .first()
-        .getByTestId("session-add-song")
-        .click();
-      await expect(host.getByTestId("session-queue-item")).toHaveCount(i + 1);
-    }
+    const code = await roomCode(host);
+    await queueByTitle(host, songs);
     await listener.goto(`/session/${code}`);
     await expect(listener.getByTestId("session-room")).toBeVisible();
     await host.getByTestId("session-play").click();
@@ -241,7 +229,7 @@ test("a join link to a private session waits for the host, who lets the person i
     await host.getByRole("button", { name: "Start session" }).click();
     await expect(host.getByTestId("session-room")).toBeVisible();
     await expect(host.getByText("Private", { exact: true })).toBeVisible();
-    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+    const code = await roomCode(host);
 
     // Signed out, the link goes to the login page and back.
     const account = await accounts.signUp(page, { name: "Link Follower" });
@@ -330,7 +318,7 @@ test("a listener whose browser blocks sound until a click gets one button to sta
     await waitForPlayback(host, 0.2);
     await host.goto("/session");
     await host.getByRole("button", { name: "Start session" }).click();
-    const code = (await host.getByTestId("session-code").getAttribute("data-code")) ?? "";
+    const code = await roomCode(host);
     await host.getByRole("button", { name: `Add “${song!.title}”, which you were playing` }).click();
     await expect(host.getByTestId("session-queue-item")).toHaveCount(1);
     await host.getByTestId("session-play").click();

@@ -115,6 +115,33 @@ function limitText(value: string | null, max: number, field: string, warnings: s
   return [...value].slice(0, max).join("");
 }
 
+/** Inserts a batch's new rows; none, no statement. */
+async function insertRows(tx: Tx, table: keyof Database, rows: unknown[]): Promise<void> {
+  if (rows.length)
+    await tx
+      .insertInto(table)
+      .values(rows as AnyRows)
+      .execute();
+}
+
+/** Which of a batch's documents an earlier run already wrote (by their legacy id). */
+async function importedAlready(
+  tx: Tx,
+  table: "chat_messages" | "recommendations",
+  items: readonly { legacyId: string }[],
+): Promise<Set<string | null>> {
+  const rows = await tx
+    .selectFrom(table)
+    .select("legacy_id")
+    .where(
+      "legacy_id",
+      "in",
+      items.map((i) => i.legacyId),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.legacy_id));
+}
+
 /** Rows whose legacy_id is one of `ids`, as legacy_id → id. */
 async function byLegacy(
   tx: Tx,
@@ -525,12 +552,7 @@ const settings: Handler<SettingsValue> = {
       });
       return written(c);
     });
-    if (values.length) {
-      await tx
-        .insertInto("user_settings")
-        .values(values as AnyRows)
-        .execute();
-    }
+    await insertRows(tx, "user_settings", values);
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
@@ -644,11 +666,7 @@ const albums: Handler<AlbumValue> = {
       });
       return written(albumCanon(item.legacyId, v));
     });
-    if (values.length)
-      await tx
-        .insertInto("albums")
-        .values(values as AnyRows)
-        .execute();
+    await insertRows(tx, "albums", values);
     if (aliases.length)
       await tx
         .insertInto("legacy_ids")
@@ -957,11 +975,7 @@ const lyrics: Handler<LyricsValue> = {
       });
       return written(c);
     });
-    if (values.length)
-      await tx
-        .insertInto("lyrics")
-        .values(values as AnyRows)
-        .execute();
+    await insertRows(tx, "lyrics", values);
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
@@ -1115,18 +1129,13 @@ const playlists: Handler<PlaylistValue> = {
         collabs.push({ playlist_id: id, user_id: userId, added_at: v.createdAt });
       return written(c, warnings);
     });
-    if (lists.length) {
-      await tx
-        .insertInto("playlists")
-        .values(lists as AnyRows)
-        .execute();
-      if (itemCols.playlist.length) {
-        await sql`insert into playlist_items (playlist_id, song_id, position, added_by, added_at)
-          select * from unnest(${itemCols.playlist}::uuid[], ${itemCols.song}::uuid[], ${itemCols.position}::int[],
-            ${itemCols.by}::uuid[], ${itemCols.at}::timestamptz[])`.execute(tx);
-      }
-      if (collabs.length) await tx.insertInto("playlist_collaborators").values(collabs).execute();
+    await insertRows(tx, "playlists", lists);
+    if (itemCols.playlist.length) {
+      await sql`insert into playlist_items (playlist_id, song_id, position, added_by, added_at)
+        select * from unnest(${itemCols.playlist}::uuid[], ${itemCols.song}::uuid[], ${itemCols.position}::int[],
+          ${itemCols.by}::uuid[], ${itemCols.at}::timestamptz[])`.execute(tx);
     }
+    await insertRows(tx, "playlist_collaborators", collabs);
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
@@ -1462,11 +1471,7 @@ const sessions: Handler<SessionValue> = {
       });
       outcomes.push(written(sessionCanon(item.legacyId, code, hostId, songId, queue, v, endedAt), warnings));
     }
-    if (values.length)
-      await tx
-        .insertInto("live_sessions")
-        .values(values as AnyRows)
-        .execute();
+    await insertRows(tx, "live_sessions", values);
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
@@ -1580,11 +1585,7 @@ const participants: Handler<ParticipantValue> = {
       });
       return written(c);
     });
-    if (values.length)
-      await tx
-        .insertInto("session_participants")
-        .values(values as AnyRows)
-        .execute();
+    await insertRows(tx, "session_participants", values);
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
@@ -1639,16 +1640,7 @@ const chat: Handler<ChatValue> = {
   },
   async write(tx, items) {
     const [known, sessionIds, userIds] = await Promise.all([
-      tx
-        .selectFrom("chat_messages")
-        .select("legacy_id")
-        .where(
-          "legacy_id",
-          "in",
-          items.map((i) => i.legacyId),
-        )
-        .execute()
-        .then((rows) => new Set(rows.map((r) => r.legacy_id))),
+      importedAlready(tx, "chat_messages", items),
       byLegacy(
         tx,
         "live_sessions",
@@ -1681,11 +1673,7 @@ const chat: Handler<ChatValue> = {
       });
       return written(c, warnings);
     });
-    if (values.length)
-      await tx
-        .insertInto("chat_messages")
-        .values(values as AnyRows)
-        .execute();
+    await insertRows(tx, "chat_messages", values);
     return done(outcomes);
   },
   async readBack(tx, after, limit) {
@@ -2050,16 +2038,7 @@ const recommendations: Handler<RecommendationValue> = {
   },
   async write(tx, items) {
     const [known, userIds, songIds] = await Promise.all([
-      tx
-        .selectFrom("recommendations")
-        .select("legacy_id")
-        .where(
-          "legacy_id",
-          "in",
-          items.map((i) => i.legacyId),
-        )
-        .execute()
-        .then((rows) => new Set(rows.map((r) => r.legacy_id))),
+      importedAlready(tx, "recommendations", items),
       byLegacy(
         tx,
         "users",
@@ -2104,17 +2083,10 @@ const recommendations: Handler<RecommendationValue> = {
       });
       return written(c, warnings);
     });
-    if (lists.length) {
-      await tx
-        .insertInto("recommendations")
-        .values(lists as AnyRows)
-        .execute();
-      if (cols.rec.length) {
-        await sql`insert into recommendation_songs (recommendation_id, position, song_id)
-          select * from unnest(${cols.rec}::uuid[], ${cols.position}::int[], ${cols.song}::uuid[])`.execute(
-          tx,
-        );
-      }
+    await insertRows(tx, "recommendations", lists);
+    if (cols.rec.length) {
+      await sql`insert into recommendation_songs (recommendation_id, position, song_id)
+        select * from unnest(${cols.rec}::uuid[], ${cols.position}::int[], ${cols.song}::uuid[])`.execute(tx);
     }
     return done(outcomes);
   },

@@ -1,5 +1,5 @@
 import type { Song } from "@chorus/contracts";
-import { type CSSProperties, type PointerEvent, type ReactNode, useState } from "react";
+import type { CSSProperties, ReactNode } from "react";
 import { Link } from "react-router";
 import { Cover } from "../../components/cover";
 import {
@@ -20,6 +20,7 @@ import { LikeButton } from "../library/like-button";
 import { useLikes } from "../library/likes";
 import { ArtistLinks, songMenuItems } from "../library/song-list";
 import { type Panel, player, useCurrentSong, usePlayer } from "./player";
+import { SeekInput, useSeek } from "./seek-input";
 
 const repeatLabels = { off: "Repeat: off", all: "Repeat: all", one: "Repeat: one" } as const;
 
@@ -198,47 +199,13 @@ function Transport({ disabled }: { disabled: boolean }) {
 function SeekBar({ disabled }: { disabled: boolean }) {
   const position = usePlayer((s) => s.position);
   const duration = usePlayer((s) => s.duration);
-  // While the thumb is held, the bar follows the pointer and the song seeks on release.
-  const [drag, setDrag] = useState<number | null>(null);
-  const shown = drag ?? position;
-  const pct = duration > 0 ? Math.min(100, (shown / duration) * 100) : 0;
-
-  function endDrag(e: { currentTarget: HTMLInputElement }) {
-    if (drag === null) return;
-    player.seek(Number(e.currentTarget.value));
-    setDrag(null);
-  }
-
+  const seek = useSeek(position, (seconds) => player.seek(seconds));
   return (
     <div className="seek">
       <span className="time" data-testid="elapsed">
-        {formatTime(shown)}
+        {formatTime(seek.shown)}
       </span>
-      <input
-        type="range"
-        className="range"
-        aria-label="Seek"
-        min={0}
-        max={duration || 1}
-        step={0.1}
-        value={Math.min(shown, duration || 1)}
-        disabled={disabled}
-        aria-valuetext={`${formatTime(shown)} of ${formatTime(duration)}`}
-        style={{ "--fill": `${pct}%` } as CSSProperties}
-        onPointerDown={(e: PointerEvent<HTMLInputElement>) => {
-          // Held by the thumb until release, wherever the pointer goes meanwhile.
-          e.currentTarget.setPointerCapture(e.pointerId);
-          setDrag(Number(e.currentTarget.value));
-        }}
-        onPointerUp={endDrag}
-        onBlur={endDrag}
-        onPointerCancel={() => setDrag(null)}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (drag !== null) setDrag(v);
-          else player.seek(v);
-        }}
-      />
+      <SeekInput seek={seek} duration={duration} disabled={disabled} />
       <span className="time" data-testid="duration">
         {formatTime(duration)}
       </span>

@@ -1,9 +1,10 @@
-import { type CSSProperties, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { Cover } from "../../components/cover";
 import { NextIcon, PauseIcon, PlayIcon, PreviousIcon } from "../../components/icons";
 import { trpc } from "../../lib/trpc";
 import { formatTime } from "../format";
 import { ArtistLinks } from "../library/song-list";
+import { fillPercent, SeekInput, useSeek } from "../player/seek-input";
 import { type ActiveSession, sessionRoomStore } from "./active-session";
 import { canControl, currentItem, type Room } from "./room";
 import { controlSession } from "./session-actions";
@@ -31,15 +32,12 @@ export function NowPlaying({ active, room }: { active: ActiveSession; room: Room
   const durationMs = song?.durationMs ?? 0;
   const position = useRoomPosition(room, active.clock?.offsetMs ?? 0, durationMs);
   const controls = canControl(room.me.role) && !room.ended;
-  const [drag, setDrag] = useState<number | null>(null);
   // A seek asked for (keys, or a click on the bar): shown until the room's state answers, so the
   // bar does not jump back meanwhile (and report the old place as another change).
   const [asked, setAsked] = useState<number | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new state answers the seek
   useEffect(() => setAsked(null), [room.state]);
-  const shown = drag ?? asked ?? position / 1000;
   const duration = durationMs / 1000;
-  const pct = duration > 0 ? Math.min(100, (shown / duration) * 100) : 0;
   const { code } = room.session;
   const send = (action: "play" | "pause" | "next" | "previous") =>
     void controlSession(utils.client, code, action);
@@ -52,11 +50,8 @@ export function NowPlaying({ active, room }: { active: ActiveSession; room: Room
     );
   }
 
-  function endDrag(e: { currentTarget: HTMLInputElement }) {
-    if (drag === null) return;
-    setDrag(null);
-    seekTo(Number(e.currentTarget.value));
-  }
+  const seek = useSeek(asked ?? position / 1000, seekTo);
+  const shown = seek.shown;
 
   return (
     <section className="card room-now" aria-label="Now playing" data-testid="session-now-playing">
@@ -98,31 +93,7 @@ export function NowPlaying({ active, room }: { active: ActiveSession; room: Room
           {formatTime(shown)}
         </span>
         {controls ? (
-          <input
-            type="range"
-            className="range"
-            aria-label="Seek"
-            min={0}
-            max={duration || 1}
-            step={0.1}
-            value={Math.min(shown, duration || 1)}
-            disabled={!song}
-            aria-valuetext={`${formatTime(shown)} of ${formatTime(duration)}`}
-            style={{ "--fill": `${pct}%` } as CSSProperties}
-            data-testid="session-seek"
-            onPointerDown={(e) => {
-              e.currentTarget.setPointerCapture(e.pointerId);
-              setDrag(Number(e.currentTarget.value));
-            }}
-            onPointerUp={endDrag}
-            onBlur={endDrag}
-            onPointerCancel={() => setDrag(null)}
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              if (drag !== null) setDrag(v);
-              else seekTo(v);
-            }}
-          />
+          <SeekInput seek={seek} duration={duration} disabled={!song} testId="session-seek" />
         ) : (
           <div
             className="progress"
@@ -133,7 +104,7 @@ export function NowPlaying({ active, room }: { active: ActiveSession; room: Room
             aria-valuenow={Math.round(shown)}
             aria-valuetext={`${formatTime(shown)} of ${formatTime(duration)}`}
           >
-            <span style={{ width: `${pct}%` }} />
+            <span style={{ width: `${fillPercent(shown, duration)}%` }} />
           </div>
         )}
         <span className="time">{formatTime(duration)}</span>

@@ -111,7 +111,9 @@ async function inSession<T>(
   const { result, sessionId, logged } = await ctx.db.transaction().execute(async (trx) => {
     const found =
       "code" in where
-        ? await lockWithCaller(trx, where.code, where.as)
+        ? where.as
+          ? await findWithCaller(trx, where.code, where.as, { lock: true })
+          : { session: await findSession(trx, where.code, true), caller: undefined }
         : { session: await findSessionById(trx, where.id, true), caller: undefined };
     const session = found.session;
     if (!session) throw noSuchSession("code" in where ? where.code : "given");
@@ -135,16 +137,17 @@ async function inSession<T>(
 }
 
 /**
- * The session row, locked, and the caller's participant row, in one round trip: every command pays
- * it while holding the lock, so it is worth one statement fewer.
+ * The session row and the caller's participant row, in one round trip: every command pays it while
+ * holding the lock (`lock`), and every subscription start pays it too (10,000 sockets open at once at
+ * times).
  */
-async function lockWithCaller(
-  trx: Q,
+async function findWithCaller(
+  db: Q,
   code: Code,
-  userId: string | undefined,
+  userId: string,
+  { lock }: { lock: boolean },
 ): Promise<{ session: SessionRow | undefined; caller: ParticipantRow | undefined }> {
-  if (!userId) return { session: await findSession(trx, code, true), caller: undefined };
-  const row = await trx
+  const query = db
     .selectFrom("live_sessions as s")
     .leftJoin("session_participants as p", (join) =>
       join.onRef("p.session_id", "=", "s.id").on("p.user_id", "=", userId),
@@ -159,24 +162,9 @@ async function lockWithCaller(
       "p.joined_at as p_joined_at",
       "p.legacy_id as p_legacy_id",
     ])
-    .where("s.code", "=", code)
-    .forUpdate("s")
-    .executeTakeFirst();
+    .where("s.code", "=", code);
+  const row = await (lock ? query.forUpdate("s") : query).executeTakeFirst();
   if (!row) return { session: undefined, caller: undefined };
-  return splitCaller(row);
-}
-
-function splitCaller<
-  R extends SessionRow & {
-    p_user_id: string | null;
-    p_role: SessionRole | null;
-    p_status: "member" | "pending" | null;
-    p_left_at: Date | null;
-    p_kicked: boolean | null;
-    p_joined_at: Date | null;
-    p_legacy_id?: string | null;
-  },
->(row: R): { session: SessionRow; caller: ParticipantRow | undefined } {
   const { p_user_id, p_role, p_status, p_left_at, p_kicked, p_joined_at, p_legacy_id, ...session } = row;
   return {
     session,
@@ -189,7 +177,7 @@ function splitCaller<
           left_at: p_left_at,
           kicked: p_kicked!,
           joined_at: p_joined_at!,
-          legacy_id: p_legacy_id ?? null,
+          legacy_id: p_legacy_id,
         }
       : undefined,
   };
@@ -944,25 +932,8 @@ function isLast(event: SessionEvent, userId: string): boolean {
 
 /** The session's id when the caller may follow it; else the error that says why not. */
 async function memberSessionId(ctx: ProtectedContext, code: Code, userId: string): Promise<string> {
-  // The session and the caller's place in it, in one round trip (10,000 sockets open at once at times).
-  const row = await ctx.db
-    .selectFrom("live_sessions as s")
-    .leftJoin("session_participants as p", (join) =>
-      join.onRef("p.session_id", "=", "s.id").on("p.user_id", "=", userId),
-    )
-    .selectAll("s")
-    .select([
-      "p.user_id as p_user_id",
-      "p.role as p_role",
-      "p.status as p_status",
-      "p.left_at as p_left_at",
-      "p.kicked as p_kicked",
-      "p.joined_at as p_joined_at",
-    ])
-    .where("s.code", "=", code)
-    .executeTakeFirst();
-  if (!row) throw noSuchSession(code);
-  const { session, caller } = splitCaller(row);
+  const { session, caller } = await findWithCaller(ctx.db, code, userId, { lock: false });
+  if (!session) throw noSuchSession(code);
   checkMember(session, caller);
   return session.id;
 }
