@@ -7,7 +7,9 @@
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
 // SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
 // unset: as fast as they can, each client sending its next request when the last is answered),
-// HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth).
+// HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth), DISTINCT (use only the
+// first N queries and prefixes: DISTINCT=1 measures a cache hit every time, the server's ceiling),
+// ONLY (search.query or search.autocomplete: run that one alone).
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const trpcGet = (procedure, input) =>
@@ -274,6 +276,11 @@ async function main() {
       const q = p.toLowerCase().slice(0, 2 + Math.floor(rand() * 6));
       return rand() < 0.2 ? typo(q, rand) : q;
     });
+    const distinct = Number(process.env.DISTINCT ?? 0);
+    if (distinct > 0) {
+      queries.splice(distinct);
+      prefixes.splice(distinct);
+    }
     const someSong = (await seed.query("select id from songs limit 1")).rows[0].id;
 
     const app = await buildApp({ config, services, logger: false });
@@ -302,6 +309,10 @@ async function main() {
         "search.autocomplete": prefixes.map((q) => trpcGet("search.autocomplete", { q })),
       },
     };
+    if (process.env.ONLY) {
+      if (!job.workloads[process.env.ONLY]) throw new Error(`ONLY: one of ${Object.keys(job.workloads).join(", ")}`);
+      job.workloads = { [process.env.ONLY]: job.workloads[process.env.ONLY] };
+    }
     services.cache.resetStats();
     step(
       `${queries.length} queries, ${prefixes.length} prefixes; ${connections} clients, ${warmup} s warm-up + ${seconds} s each`,
@@ -320,14 +331,19 @@ async function main() {
     );
     console.log(`${"request".padEnd(34)}  req/s  p50 ms  p95 ms  p99 ms`);
     console.log("-".repeat(70));
-    console.log(row("search.query", results["search.query"]));
-    console.log(row("  catalog.song meanwhile", results["search.query:probe"]));
-    console.log(row("search.autocomplete", results["search.autocomplete"]));
-    console.log(row("  catalog.song meanwhile", results["search.autocomplete:probe"]));
+    for (const name of Object.keys(job.workloads)) {
+      console.log(row(name, results[name]));
+      console.log(row("  catalog.song meanwhile", results[`${name}:probe`]));
+    }
     console.log(row("catalog.song, idle server (baseline)", results.idleProbe));
     console.log(`cache hit rate over the run: ${(stats.hitRate * 100).toFixed(1)} % (queries rarely repeat)`);
+    const first = Object.keys(job.workloads)[0];
     console.log(
-      `search.query p95 ${results["search.query"].p95.toFixed(1)} ms, autocomplete p95 ${results["search.autocomplete"].p95.toFixed(1)} ms at ${songCount.toLocaleString("en")} songs; another request's p99 ${results.idleProbe.p99.toFixed(1)} → ${results["search.query:probe"].p99.toFixed(1)} ms under search load (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      `${Object.keys(job.workloads)
+        .map((name) => `${name} p95 ${results[name].p95.toFixed(1)} ms`)
+        .join(
+          ", ",
+        )} at ${songCount.toLocaleString("en")} songs; another request's p99 ${results.idleProbe.p99.toFixed(1)} → ${results[`${first}:probe`].p99.toFixed(1)} ms under search load (${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
   } finally {
     await cleanup();

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { catalogRevision } from "@chorus/api";
 import {
   type Cache,
   createCache,
@@ -22,6 +23,7 @@ import {
   parseCloudinaryUrl,
 } from "@chorus/media";
 import {
+  createIndexedSearch,
   createMeiliSearch,
   createPostgresSearch,
   type SearchEngine,
@@ -131,7 +133,14 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       : createOutboxMailer(outbox, config.mailFrom, log);
     closers.push(() => mailer.close());
 
-    const postgresSearch = createPostgresSearch(db);
+    let postgresSearch: SearchEngine = createPostgresSearch(db);
+    if (config.searchIndex) {
+      // The catalog's search documents in this process, answering while they match the revision the
+      // cache keys use; PostgreSQL answers while they are built or rebuilt (decision 012).
+      const indexed = createIndexedSearch(db, postgresSearch, { revision: () => catalogRevision(db), log });
+      closers.push(async () => indexed.close());
+      postgresSearch = indexed;
+    }
     let search: SearchEngine = postgresSearch;
     let searchState = (): SearchState => ({ engine: "postgres", degraded: false, reason: null });
     if (config.meiliUrl) {

@@ -156,6 +156,7 @@ const EnvSchema = z.object({
         `HEAP_GROWING_PERCENT must be a whole number from 0 (V8's own choice) to 300 (got "${String(issue.input)}")`,
     })
     .transform(Number),
+  SEARCH_INDEX: booleanish("SEARCH_INDEX").default(true),
   SERVE_WEB: booleanish("SERVE_WEB").optional(),
   WEB_DIST_DIR: z.string().trim().min(1).optional(),
 });
@@ -210,6 +211,11 @@ export interface Config {
    * (0: V8's own choice). Applied by the server's entry point (decision 011).
    */
   heapGrowingPercent: number;
+  /**
+   * Keep the catalog's search documents in each server's memory and answer searches from them while
+   * they match the catalog revision (decision 012); false: every search asks PostgreSQL.
+   */
+  searchIndex: boolean;
   /** Serve the built web player from this server (production by default). */
   serveWeb: boolean;
   webDistDir: string;
@@ -282,6 +288,7 @@ export function loadConfig(
     ],
     wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
     heapGrowingPercent: e.HEAP_GROWING_PERCENT,
+    searchIndex: e.SEARCH_INDEX,
     serveWeb: e.SERVE_WEB ?? e.NODE_ENV === "production",
     webDistDir: e.WEB_DIST_DIR
       ? path.resolve(cwd, e.WEB_DIST_DIR)

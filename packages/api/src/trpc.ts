@@ -1,13 +1,41 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
+import superjson, { type SuperJSONResult } from "superjson";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.js";
 import { FieldError, RetryLaterError } from "./errors.js";
 import { verifyAccessToken } from "./modules/auth/tokens.js";
 
+/** Answers marked `immutable`, with what superjson made of them once asked (null before). */
+const immutables = new WeakMap<object, SuperJSONResult | null>();
+
+/**
+ * Marks an answer that will never change again, such as one kept in the in-process cache, which hands
+ * the same object to every caller: it is serialized for the wire once, not on every hit. Only for
+ * values nobody mutates afterwards (cached values never are: every caller shares them).
+ */
+export function immutable<T extends object>(value: T): T {
+  if (!immutables.has(value)) immutables.set(value, null);
+  return value;
+}
+
+/** superjson, remembering its output for values marked `immutable` (the wire format is superjson's). */
+const transformer = {
+  serialize(value: unknown): SuperJSONResult {
+    if (typeof value !== "object" || value === null || !immutables.has(value))
+      return superjson.serialize(value);
+    let out = immutables.get(value);
+    if (!out) {
+      out = superjson.serialize(value);
+      immutables.set(value, out);
+    }
+    return out;
+  },
+  deserialize: <T>(payload: SuperJSONResult): T => superjson.deserialize<T>(payload),
+};
+
 /** The only initTRPC in Chorus. Everything else imports from here. */
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     const issues = error.cause instanceof ZodError ? error.cause.issues : null;
     return {

@@ -24,6 +24,14 @@ export {
   type MeiliSearchEngine,
   type SearchDocuments,
 } from "./meili.js";
+export {
+  buildCatalogIndex,
+  type CatalogIndex,
+  createIndexedSearch,
+  type IndexedSearch,
+  type IndexedSearchOptions,
+  type IndexedSearchStats,
+} from "./memory.js";
 export { createPostgresSearch } from "./postgres.js";
 export {
   type ReindexOptions,

@@ -10,6 +10,7 @@ import {
   type SearchEngine,
   type SearchType,
 } from "./engine.js";
+import { createIndexedSearch, type IndexedSearch, parseTsvector, trigrams } from "./memory.js";
 import { createPostgresSearch, idsQuery, prepare, unknownWordsQuery } from "./postgres.js";
 import { type Fixtures, seedCatalog } from "./test-catalog.js";
 
@@ -17,6 +18,7 @@ const SONGS = 5_000;
 let database: TestDatabase;
 let db: Db;
 let engine: SearchEngine;
+let indexed: IndexedSearch;
 let f: Fixtures;
 
 beforeAll(async () => {
@@ -25,15 +27,39 @@ beforeAll(async () => {
   await migrateToLatest(db);
   f = await seedCatalog(db, { songs: SONGS });
   engine = createPostgresSearch(db);
+  indexed = createIndexedSearch(db, engine);
 }, 120_000);
 
 afterAll(async () => {
+  indexed?.close();
   await db?.destroy();
   await database?.drop();
 });
 
 const search = (q: string, options: { limit?: number; types?: SearchType[] } = {}) =>
   engine.search({ q, types: options.types ?? [...SEARCH_TYPES], limit: options.limit ?? 10 });
+
+/**
+ * The behaviour tests run on both engines: PostgreSQL alone, and the in-process index (memory.ts),
+ * made current before every call so that the index, not its PostgreSQL stand-in, answers.
+ */
+const ENGINES: [string, () => SearchEngine][] = [
+  ["PostgreSQL", () => engine],
+  [
+    "the in-process index",
+    () => ({
+      kind: "postgres",
+      async search(request) {
+        await indexed.current();
+        return indexed.search(request);
+      },
+      async autocomplete(prefix, limit) {
+        await indexed.current();
+        return indexed.autocomplete(prefix, limit);
+      },
+    }),
+  ],
+];
 
 /** Ids of the songs credited to an artist. */
 async function songsOf(artistId: string): Promise<string[]> {
@@ -45,7 +71,12 @@ async function songsOf(artistId: string): Promise<string[]> {
   return rows.map((r) => r.song_id);
 }
 
-describe("PostgreSQL search on a generated catalog", () => {
+describe.each(ENGINES)("search on a generated catalog: %s", (_name, use) => {
+  const engine = { search: (...args: Parameters<SearchEngine["search"]>) => use().search(...args) };
+  const search = (q: string, options: { limit?: number; types?: SearchType[] } = {}) =>
+    engine.search({ q, types: options.types ?? [...SEARCH_TYPES], limit: options.limit ?? 10 });
+  const autocomplete = (q: string, limit: number) => use().autocomplete(q, limit);
+
   it("finds an artist, their songs and albums, with accents folded both ways", async () => {
     const bjork = await search("bjork");
     expect(bjork.artists[0]).toBe(f.artists.bjork);
@@ -160,7 +191,7 @@ describe("PostgreSQL search on a generated catalog", () => {
       "'",
     ]) {
       await expect(search(q)).resolves.toBeDefined();
-      await expect(engine.autocomplete(q, 8)).resolves.toBeDefined();
+      await expect(autocomplete(q, 8)).resolves.toBeDefined();
     }
     const after = await db
       .selectFrom("songs")
@@ -222,7 +253,8 @@ describe("PostgreSQL search on a generated catalog", () => {
   });
 });
 
-describe("autocomplete", () => {
+describe.each(ENGINES)("autocomplete: %s", (_name, use) => {
+  const engine = { autocomplete: (q: string, limit: number) => use().autocomplete(q, limit) };
   it("suggests artists, albums and songs from a prefix, each with what the UI needs to go there", async () => {
     const bea = await engine.autocomplete("bea", 8);
     expect(bea.length).toBeLessThanOrEqual(8);
@@ -447,5 +479,160 @@ describe("query plans", () => {
     // Generous bounds for a busy CI machine; on a laptop the median is 2–3 ms (two round trips).
     expect(times[Math.floor(times.length / 2)]).toBeLessThan(25);
     expect(times[Math.floor(times.length * 0.95)]).toBeLessThan(100);
+  });
+});
+
+describe("the in-process index", () => {
+  it("answered every search above itself, and holds what PostgreSQL holds", async () => {
+    await indexed.current();
+    const stats = indexed.stats();
+    expect(stats.fromIndex).toBeGreaterThan(50);
+    expect(stats.fromPostgres).toBe(0);
+    expect(stats.songs).toBe(
+      Number(
+        (await db.selectFrom("songs").select(db.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n,
+      ),
+    );
+  });
+
+  // One difference is by design: PostgreSQL's dictionary of words only grows (search_words), so a word
+  // gone from the catalog is still "known" there and is not corrected; the index knows today's words.
+  it("finds the same songs, albums and artists as PostgreSQL (where PostgreSQL finds them all)", async () => {
+    await indexed.current();
+    const queries = [
+      "beatls",
+      "hey jdue",
+      "sigur ros",
+      "sigr ros",
+      "homogenik",
+      "velvet harbor",
+      "hte beatles",
+      "lanterns",
+      "abbey road",
+      "let it be",
+      "acdc",
+      "golden tiger",
+      "midnight",
+      "stone wolf",
+      "ocean",
+      "kalomi",
+      "xyzzy",
+    ];
+    let compared = 0;
+    for (const q of queries) {
+      const request = { q, types: ["songs", "albums", "artists"] as SearchType[], limit: 50 };
+      const [fromPostgres, fromIndex] = await Promise.all([engine.search(request), indexed.search(request)]);
+      for (const type of ["songs", "albums", "artists"] as const) {
+        if (fromPostgres[type].length === 50) continue;
+        compared++;
+        expect([...fromIndex[type]].sort(), `${type} for ${q}`).toEqual([...fromPostgres[type]].sort());
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+
+  it("compares names by trigrams exactly as pg_trgm does", async () => {
+    const pairs = [
+      ["acdc", "ac dc"],
+      ["sigr ros", "sigur ros"],
+      ["beatls", "the beatles"],
+      ["homogenik", "homogenic"],
+      ["hey jude la la la", "hey jude"],
+      ["a", "ab"],
+      ["bjork", "bjork gudmundsdottir"],
+      ["x", "y"],
+    ];
+    const { rows } = await sql<{ sim: number }>`
+      select similarity(a, b) as sim from unnest(${pairs.map((p) => p[0]!)}::text[], ${pairs.map((p) => p[1]!)}::text[])
+      with ordinality as t(a, b, i) order by i`.execute(db);
+    const similarity = (a: string, b: string) => {
+      const [x, y] = [trigrams(a), trigrams(b)];
+      const common = [...x].filter((g) => y.has(g)).length;
+      return common / (x.size + y.size - common);
+    };
+    expect(pairs.map(([a, b]) => similarity(a!, b!))).toEqual(rows.map((r) => expect.closeTo(r.sim, 5)));
+  });
+
+  it("reads PostgreSQL's tsvector text: quotes, backslashes, positions and labels", async () => {
+    const { rows } = await sql<{ text: string; words: string[]; positions: string[] }>`
+      select v::text as text, tsvector_to_array(v) as words,
+        array(select w || '@' || p from unnest(v) u(w, ps, ws), unnest(ps) p order by w, p) as positions
+      from (select setweight(to_tsvector('simple', 'it''s hey-jude'), 'A')
+        || setweight(to_tsvector('simple', 'back\\slash o''neil'), 'C') || to_tsvector('simple', 'plain 42') as v) t`.execute(
+      db,
+    );
+    const parsed = parseTsvector(rows[0]!.text);
+    expect([...new Set(parsed.map((l) => l.word))].sort()).toEqual([...rows[0]!.words].sort());
+    expect(parsed.map((l) => `${l.word}@${l.pos}`).sort()).toEqual([...rows[0]!.positions].sort());
+    expect(parsed.find((l) => l.word === "jude")?.label).toBe(3);
+    expect(parsed.find((l) => l.word === "neil")?.label).toBe(1);
+    expect(parsed.find((l) => l.word === "plain")?.label).toBe(0);
+  });
+
+  it("lets PostgreSQL answer while a catalog change is not in it yet, then answers with the change", async () => {
+    const fresh = createIndexedSearch(db, engine, { rebuildGapMs: 0 });
+    try {
+      await fresh.current();
+      const run = (q: string) => fresh.search({ q, types: ["songs", "artists"], limit: 10 });
+      expect((await run("zanzibar quasar")).songs).toEqual([]);
+      const built = fresh.stats().builds;
+      const artist = await db
+        .insertInto("artists")
+        .values({ name: "Zanzibar Quasar" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const song = await db
+        .insertInto("songs")
+        .values({ title: "Orbit of Cloves", duration_ms: 1_000 })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto("song_artists")
+        .values({ song_id: song.id, artist_id: artist.id, position: 0 })
+        .execute();
+      try {
+        // Behind the catalog: PostgreSQL answers, with the new song, and a rebuild starts.
+        const before = fresh.stats();
+        const found = await run("zanzibar quasar");
+        expect(found).toEqual({ songs: [song.id], artists: [artist.id], albums: [], playlists: [] });
+        expect(fresh.stats().fromPostgres).toBe(before.fromPostgres + 1);
+        await fresh.current();
+        expect(fresh.stats().builds).toBe(built + 1);
+        const again = fresh.stats();
+        expect(await run("zanzibar quasr")).toEqual(found);
+        expect((await run("orbit clov")).songs).toEqual([song.id]);
+        expect(fresh.stats().fromIndex).toBe(again.fromIndex + 2);
+      } finally {
+        await db.deleteFrom("songs").where("id", "=", song.id).execute();
+        await db.deleteFrom("artists").where("id", "=", artist.id).execute();
+      }
+      await fresh.current();
+      expect((await run("zanzibar quasar")).songs).toEqual([]);
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it("builds once for many searches while behind, and trusts the caller's revision", async () => {
+    let revision = 0n;
+    const fresh = createIndexedSearch(db, engine, { revision: async () => revision, rebuildGapMs: 60_000 });
+    try {
+      // Behind (no index yet): every call is answered by PostgreSQL, and one build starts.
+      await Promise.all(
+        Array.from({ length: 20 }, () => fresh.search({ q: "beatles", types: ["songs"], limit: 5 })),
+      );
+      expect(fresh.stats().fromPostgres).toBe(20);
+      await fresh.current();
+      expect(fresh.stats().builds).toBe(1);
+      // The caller's revision (its cache keys' one) is older than the index's: the index is newer, and answers.
+      await fresh.search({ q: "beatles", types: ["songs"], limit: 5 });
+      expect(fresh.stats().fromIndex).toBe(1);
+      // Newer than the index: PostgreSQL answers until the next build, which waits for the gap.
+      revision = 1n << 40n;
+      await fresh.search({ q: "beatles", types: ["songs"], limit: 5 });
+      expect(fresh.stats()).toMatchObject({ fromPostgres: 21, builds: 1 });
+    } finally {
+      fresh.close();
+    }
   });
 });

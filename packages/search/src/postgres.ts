@@ -26,7 +26,7 @@ export const MAX_WORDS = 10;
 /** A word longer than this is no word of the catalog either (nor a typo of one). */
 const MAX_WORD = 40;
 /** Nearest catalog words tried for a typo. */
-const CORRECTIONS = 3;
+export const CORRECTIONS = 3;
 /** Query words remembered as catalog words (or starts of one), per engine; past this, it starts over. */
 const KNOWN_WORDS = 50_000;
 /** Rank weights for search-document labels {D, C, B, A}: title (A) above album (B) above artists (C). */
@@ -74,10 +74,22 @@ export async function prepare(
 ): Promise<Prepared | null> {
   const text = normalizeQuery(q);
   if (text === "") return null;
-  if ([...text].length < 3) return { kind: "prefix", text, like: `${text.replace(/[\\%_]/g, "\\$&")}%` };
+  if (isPrefixQuery(text)) return prefixQuery(text);
   const words = queryWords(text);
   if (words.length === 0) return null;
   const typos = options.correct ? await corrections(db, words, options.known) : new Map<string, string[]>();
+  return wordsQuery(text, words, typos);
+}
+
+/** A normalized query of 1–2 characters: too short for words or trigrams. */
+export const isPrefixQuery = (text: string) => [...text].length < 3;
+
+export function prefixQuery(text: string): Prepared {
+  return { kind: "prefix", text, like: `${text.replace(/[\\%_]/g, "\\$&")}%` };
+}
+
+/** The tsquery texts for these words of `text`, each also matching what `typos` gives for it. */
+export function wordsQuery(text: string, words: string[], typos: ReadonlyMap<string, string[]>): Prepared {
   const groups = words.map((w) => {
     const terms = [`${w}:*`, ...(typos.get(w) ?? [])];
     return terms.length === 1 ? terms[0]! : `(${terms.join(" | ")})`;

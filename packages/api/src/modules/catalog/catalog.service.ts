@@ -238,19 +238,42 @@ export async function getSong(ctx: Context, id: string): Promise<Song> {
  * (the same entry `catalog.song` uses), the rest in one query. A playlist page whose order changed
  * then costs one query for its items, not one per song.
  */
-export async function loadSongs(ctx: Context, ids: readonly string[]): Promise<Map<string, Song>> {
+/**
+ * Catalog items by id, each cached on its own under the catalog revision (`cat:r<revision>:<kind>:<id>`),
+ * so that lists sharing items (search results, libraries, playlists) load each from the database
+ * once per revision; `load` gets only the ids the cache did not have, in one statement.
+ */
+async function loadCachedMany<T extends { id: string }>(
+  ctx: Context,
+  kind: string,
+  ttl: number,
+  ids: readonly string[],
+  load: (missing: string[]) => Promise<T[]>,
+): Promise<Map<string, T>> {
   const unique = [...new Set(ids)];
-  const songs = new Map<string, Song>();
-  if (unique.length === 0) return songs;
+  const found = new Map<string, T>();
+  if (unique.length === 0) return found;
   const revision = await catalogRevision(ctx.db);
-  const key = (id: string) => `cat:r${revision}:song:${id}`;
-  const cached = await ctx.cache.getMany<Song>(unique.map(key));
+  const key = (id: string) => `cat:r${revision}:${kind}:${id}`;
+  const cached = await ctx.cache.getMany<T>(unique.map(key));
   const missing = unique.filter((id, i) => {
-    const song = cached[i];
-    if (song) songs.set(id, song);
-    return !song;
+    const item = cached[i];
+    if (item) found.set(id, item);
+    return !item;
   });
   if (missing.length > 0) {
+    const loaded = await load(missing);
+    for (const item of loaded) found.set(item.id, item);
+    await ctx.cache.setMany(
+      loaded.map((item) => [key(item.id), item] as const),
+      ttl,
+    );
+  }
+  return found;
+}
+
+export function loadSongs(ctx: Context, ids: readonly string[]): Promise<Map<string, Song>> {
+  return loadCachedMany(ctx, "song", TTL.song, ids, async (missing) => {
     // Each song with its artists in one statement (search shapes several types at once: every
     // round trip saved is one less wait for a pooled connection).
     const rows = await songsQuery(ctx.db)
@@ -263,61 +286,50 @@ export async function loadSongs(ctx: Context, ids: readonly string[]): Promise<M
       )
       .where("songs.id", "in", missing)
       .execute();
-    const loaded = rows.map((row) => toSong(ctx, row, row.artists));
-    for (const song of loaded) songs.set(song.id, song);
-    await ctx.cache.setMany(
-      loaded.map((song) => [key(song.id), song] as const),
-      TTL.song,
-    );
-  }
-  return songs;
+    return rows.map((row) => toSong(ctx, row, row.artists));
+  });
 }
 
 /** Albums by id, shaped (with their totals, in the same statement), for lists that hold album ids. */
-export async function loadAlbums(ctx: Context, ids: readonly string[]): Promise<Map<string, AlbumSummary>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await albumsQuery(ctx.db)
-    .select([
-      sql<number>`(select count(*)::int from songs s where s.album_id = albums.id)`.as("tracks"),
-      sql<number>`(select coalesce(sum(s.duration_ms), 0)::bigint::float8 from songs s where s.album_id = albums.id)`.as(
-        "ms",
-      ),
-    ])
-    .where("albums.id", "in", unique)
-    .execute();
-  return new Map(rows.map((r) => [r.id, toAlbum(ctx, r, r)]));
+export function loadAlbums(ctx: Context, ids: readonly string[]): Promise<Map<string, AlbumSummary>> {
+  return loadCachedMany(ctx, "album-summary", TTL.album, ids, async (missing) => {
+    const rows = await albumsQuery(ctx.db)
+      .select([
+        sql<number>`(select count(*)::int from songs s where s.album_id = albums.id)`.as("tracks"),
+        sql<number>`(select coalesce(sum(s.duration_ms), 0)::bigint::float8 from songs s where s.album_id = albums.id)`.as(
+          "ms",
+        ),
+      ])
+      .where("albums.id", "in", missing)
+      .execute();
+    return rows.map((r) => toAlbum(ctx, r, r));
+  });
 }
 
 /** Artists by id, shaped (with their totals, in the same statement), for lists that hold artist ids. */
-export async function loadArtists(ctx: Context, ids: readonly string[]): Promise<Map<string, ArtistSummary>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await ctx.db
-    .selectFrom("artists")
-    .select([
-      "id",
-      "name",
-      "image_key",
-      sql<number>`(select count(*)::int from albums where albums.artist_id = artists.id)`.as("albums"),
-      sql<number>`(select count(*)::int from song_artists where song_artists.artist_id = artists.id)`.as(
-        "songs",
-      ),
-    ])
-    .where("id", "in", unique)
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        name: r.name,
-        imageUrl: r.image_key ? ctx.media.imageUrl(r.image_key, "cover") : null,
-        albumCount: r.albums,
-        songCount: r.songs,
-      },
-    ]),
-  );
+export function loadArtists(ctx: Context, ids: readonly string[]): Promise<Map<string, ArtistSummary>> {
+  return loadCachedMany(ctx, "artist-summary", TTL.artist, ids, async (missing) => {
+    const rows = await ctx.db
+      .selectFrom("artists")
+      .select([
+        "id",
+        "name",
+        "image_key",
+        sql<number>`(select count(*)::int from albums where albums.artist_id = artists.id)`.as("albums"),
+        sql<number>`(select count(*)::int from song_artists where song_artists.artist_id = artists.id)`.as(
+          "songs",
+        ),
+      ])
+      .where("id", "in", missing)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      imageUrl: r.image_key ? ctx.media.imageUrl(r.image_key, "cover") : null,
+      albumCount: r.albums,
+      songCount: r.songs,
+    }));
+  });
 }
 
 export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]> {

@@ -13,8 +13,8 @@ import {
 import type { Db } from "@chorus/db";
 import { type Suggestion as EngineSuggestion, normalizeQuery, tidyQuery } from "@chorus/search";
 import type { Context } from "../../context.js";
-import type { ProtectedContext, ViewerContext } from "../../trpc.js";
-import { catalogKey, image, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
+import { immutable, type ProtectedContext, type ViewerContext } from "../../trpc.js";
+import { catalogKey, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
 import { loadPublicPlaylists } from "../playlists/playlists.service.js";
 
 /** The values of `byId` for `ids`, in that order, skipping any that is gone. */
@@ -66,47 +66,44 @@ export async function search(ctx: ViewerContext, input: SearchInput): Promise<Se
   // A search that found nothing is no search worth running again: it is not kept.
   const found = result.songs.length + result.albums.length + result.artists.length + result.playlists.length;
   if (ctx.user && found > 0) remember(ctx, ctx.user.id, input.q, query);
-  return result;
+  return immutable(result);
 }
 
 export async function autocomplete(ctx: Context, input: AutocompleteInput): Promise<AutocompleteResult> {
   const query = normalizeQuery(input.q);
   if (!query) return { query, suggestions: [] };
-  const suggestions = await getOrSet(
+  // The whole answer is cached (not just its suggestions): a hit then hands out the very object that
+  // was serialized before, and it is not serialized again (`immutable`).
+  const result = await getOrSet(
     ctx.cache,
-    await catalogKey(ctx, keys.search({ autocomplete: query })),
+    await catalogKey(ctx, keys.search({ autocomplete: query, answer: "whole" })),
     TTL.search,
-    async () => withImages(ctx, await ctx.search.autocomplete(query, AUTOCOMPLETE_LIMIT)),
+    async (): Promise<AutocompleteResult> => ({
+      query,
+      suggestions: await withImages(ctx, await ctx.search.autocomplete(query, AUTOCOMPLETE_LIMIT)),
+    }),
   );
-  return { query, suggestions };
+  return immutable(result);
 }
 
 /**
- * Suggestions with their pictures: a song's from the song cache, albums' and artists' in one small
- * statement each. Part of the cached answer, so a keystroke that hits the cache costs none of this.
+ * Suggestions with their pictures, from the per-item catalog caches (a song's cover, an album's, an
+ * artist's image). Part of the cached answer, so a keystroke that hits the cache costs none of this.
  */
 async function withImages(ctx: Context, found: EngineSuggestion[]): Promise<Suggestion[]> {
   const idsOf = (type: EngineSuggestion["type"]) => found.filter((s) => s.type === type).map((s) => s.id);
-  const [songIds, albumIds, artistIds] = [idsOf("song"), idsOf("album"), idsOf("artist")];
   const [songs, albums, artists] = await Promise.all([
-    loadSongs(ctx, songIds),
-    albumIds.length === 0
-      ? []
-      : ctx.db
-          .selectFrom("albums")
-          .select(["id", "cover_key", "cover_url"])
-          .where("id", "in", albumIds)
-          .execute(),
-    artistIds.length === 0
-      ? []
-      : ctx.db.selectFrom("artists").select(["id", "image_key"]).where("id", "in", artistIds).execute(),
+    loadSongs(ctx, idsOf("song")),
+    loadAlbums(ctx, idsOf("album")),
+    loadArtists(ctx, idsOf("artist")),
   ]);
-  const images = new Map<string, string | null>([
-    ...albums.map((a) => [`album:${a.id}`, image(ctx.media, a.cover_key, a.cover_url)] as const),
-    ...artists.map((a) => [`artist:${a.id}`, image(ctx.media, a.image_key, null)] as const),
-    ...[...songs.values()].map((s) => [`song:${s.id}`, s.coverUrl] as const),
-  ]);
-  return found.map((s) => ({ ...s, imageUrl: images.get(`${s.type}:${s.id}`) ?? null }));
+  const imageOf = (s: EngineSuggestion) =>
+    s.type === "song"
+      ? songs.get(s.id)?.coverUrl
+      : s.type === "album"
+        ? albums.get(s.id)?.coverUrl
+        : artists.get(s.id)?.imageUrl;
+  return found.map((s) => ({ ...s, imageUrl: imageOf(s) ?? null }));
 }
 
 // ---------- recent searches ----------

@@ -1,0 +1,932 @@
+import type { Db } from "@chorus/db";
+import { sql } from "kysely";
+import {
+  NO_HITS,
+  normalizeQuery,
+  type SearchEngine,
+  type SearchHits,
+  type SearchRequest,
+  type SearchType,
+  type Suggestion,
+} from "./engine.js";
+import {
+  CORRECTIONS,
+  idsQuery,
+  isPrefixQuery,
+  letterSwaps,
+  type Prepared,
+  pickSuggestions,
+  prefixQuery,
+  queryWords,
+  wordsQuery,
+} from "./postgres.js";
+
+// The catalog's search documents held in this process (decision 012): the same documents, words and
+// rules as the PostgreSQL engine (postgres.ts), answered from arrays instead of SQL.
+// - Built from one consistent snapshot of the database: the songs' own `search_vector` (so the words,
+//   their positions and their fields are PostgreSQL's, not a second tokenizer's) and the names of
+//   albums and artists, parsed by the same `to_tsvector('simple', chorus_fold(...))` as their indexes.
+// - Tagged with the catalog revision of that snapshot, and used only while the revision is unchanged:
+//   until a fresh index is built, PostgreSQL answers. Public playlists, which users edit all the time
+//   and which are not part of the catalog revision, are always searched in PostgreSQL.
+// - Words are sorted, so "every word starting with x" is one range of word numbers, and each word has
+//   the list of documents it is in. A query word matches by that range, or by its corrections (the
+//   nearest words by trigram similarity, and letter swaps) when it is no word nor the start of one.
+
+/** pg_trgm's default similarity threshold (its `%` operator). */
+const SIMILARITY = 0.3;
+/** What a word weighs where it is found, by its tsvector label D, C, B, A (as the engine's WEIGHTS). */
+const WEIGHTS = [0.1, 0.2, 0.4, 1.0];
+const LABELS: Record<string, number> = { D: 0, C: 1, B: 2, A: 3 };
+/** Past the end of any word that starts with a prefix, in code-unit order (no word holds U+FFFF). */
+const AFTER = "\uffff";
+/** The longest a build holds the event loop at a time, in milliseconds (roughly: it looks every 64 documents). */
+const SLICE_MS = 8;
+
+// ---------- trigrams, as pg_trgm makes them ----------
+
+/** The distinct trigrams of a folded text as pg_trgm makes them: each word padded "  word ", in threes. */
+export function trigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const word of text.match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const chars = [" ", " ", ...word, " "];
+    for (let i = 0; i + 2 < chars.length; i++) out.add(chars[i]! + chars[i + 1]! + chars[i + 2]!);
+  }
+  return out;
+}
+
+// ---------- the index ----------
+
+/** Numbered lists: list i is values[start[i] .. start[i + 1]). */
+interface Lists {
+  start: Int32Array;
+  values: Int32Array;
+}
+
+/** Documents of one kind. A document's number is its id's rank, so number order is id order. */
+interface Docs {
+  ids: string[];
+  /** Title or name as stored, and who it is by (songs and albums): for suggestions and ties. */
+  texts: string[];
+  details: (string | null)[];
+  /** `chorus_fold` of the text, and the documents in that order (code units, as collate "C"). */
+  folded: string[];
+  byFolded: Int32Array;
+  /** Each document's words in position order, with their positions and labels. */
+  entries: Lists;
+  positions: Uint16Array;
+  labels: Uint8Array;
+  /** Word number → documents with that word, ascending. */
+  postings: Lists;
+}
+
+interface NameDocs extends Docs {
+  /** Trigram number → documents whose folded name has it; and each document's trigram count. */
+  grams: Lists;
+  /** Each document's trigram numbers (their count is its list's length). */
+  docGrams: Lists;
+}
+
+export interface CatalogIndex {
+  /** The catalog revision of the snapshot it was built from. */
+  revision: bigint;
+  /** Every word of every document, sorted by code units. */
+  words: string[];
+  /** Trigram → number, for the dictionary and the names. */
+  gramIds: Map<string, number>;
+  /** Trigram number → words (3–40 letters and digits only) that have it; each word's trigram count. */
+  wordGrams: Lists;
+  wordGramCounts: Int32Array;
+  songs: Docs & { plays: Float64Array };
+  albums: NameDocs;
+  artists: NameDocs;
+  /** Milliseconds the last build took. */
+  buildMs: number;
+}
+
+interface SourceDoc {
+  id: string;
+  text: string;
+  folded: string;
+  vector: string;
+  detail: string | null;
+  rank: string;
+}
+
+/** The number of `key` in `numbers`, given the next number when new. */
+function intern(numbers: Map<string, number>, key: string): number {
+  let id = numbers.get(key);
+  if (id === undefined) {
+    id = numbers.size;
+    numbers.set(key, id);
+  }
+  return id;
+}
+
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+let sliceStart = 0;
+/** Lets other work run when this build has held the event loop for SLICE_MS. */
+async function pause(): Promise<void> {
+  if (performance.now() - sliceStart < SLICE_MS) return;
+  await yieldNow();
+  sliceStart = performance.now();
+}
+
+/** The lexemes of a tsvector's text form, each with its positions and labels. */
+export function parseTsvector(text: string): { word: string; pos: number; label: number }[] {
+  const out: { word: string; pos: number; label: number }[] = [];
+  const lexeme = /'((?:[^'\\]|''|\\.)*)'(?::([0-9A-D,]+))?/g;
+  for (let m = lexeme.exec(text); m; m = lexeme.exec(text)) {
+    const word = m[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1");
+    if (!m[2]) {
+      out.push({ word, pos: 0, label: 0 });
+      continue;
+    }
+    for (const p of m[2].split(",")) {
+      const last = p.charCodeAt(p.length - 1);
+      const labelled = last >= 65 && last <= 68;
+      out.push({
+        word,
+        pos: Number(labelled ? p.slice(0, -1) : p),
+        label: labelled ? LABELS[p[p.length - 1]!]! : 0,
+      });
+    }
+  }
+  return out;
+}
+
+/** Reads one consistent snapshot of the catalog's search documents. */
+async function load(db: Db) {
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      const revision = await trx.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow();
+      // `rank`: the place in folded order, sorted here so that the server's event loop need not.
+      const artists = await sql<SourceDoc>`select id::text as id, name as text, chorus_fold(name) as folded,
+          to_tsvector('simple', chorus_fold(name))::text as vector, null as detail,
+          row_number() over (order by chorus_fold(name) collate "C", id) - 1 as rank
+        from artists order by id`.execute(trx);
+      const albums =
+        await sql<SourceDoc>`select x.id::text as id, x.title as text, chorus_fold(x.title) as folded,
+          to_tsvector('simple', chorus_fold(x.title))::text as vector, a.name as detail,
+          row_number() over (order by chorus_fold(x.title) collate "C", x.id) - 1 as rank
+        from albums x left join artists a on a.id = x.artist_id order by x.id`.execute(trx);
+      const songs = await sql<SourceDoc & { plays: string }>`select x.id::text as id, x.title as text,
+          chorus_fold(x.title) as folded, x.search_vector::text as vector, x.play_count::text as plays,
+          (select a.name from song_artists sa join artists a on a.id = sa.artist_id
+           where sa.song_id = x.id order by sa.position limit 1) as detail,
+          row_number() over (order by chorus_fold(x.title) collate "C", x.id) - 1 as rank
+        from songs x order by x.id`.execute(trx);
+      return {
+        revision: BigInt(revision.revision),
+        artists: artists.rows,
+        albums: albums.rows,
+        songs: songs.rows,
+      };
+    });
+}
+
+/** Lists from (list, value) pairs given in list order or not: values kept in the order given. */
+function lists(count: number, owners: Int32Array, values: Int32Array, length: number): Lists {
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < length; i++) start[owners[i]! + 1]!++;
+  for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, count);
+  const out = new Int32Array(length);
+  for (let i = 0; i < length; i++) out[fill[owners[i]!]!++] = values[i]!;
+  return { start, values: out };
+}
+
+/** Builds the index from a snapshot read now; yields to the event loop as it goes. */
+export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
+  const started = performance.now();
+  const source = await load(db);
+  const wordIds = new Map<string, number>();
+  const gramIds = new Map<string, number>();
+
+  // Pass 1: each document's lexemes in position order, with provisional word numbers.
+  type Parsed = {
+    docs: SourceDoc[];
+    start: Int32Array;
+    word: Int32Array;
+    pos: Uint16Array;
+    label: Uint8Array;
+  };
+  const parse = async (docs: SourceDoc[]): Promise<Parsed> => {
+    const start = new Int32Array(docs.length + 1);
+    let word: number[] = [];
+    const pos: number[] = [];
+    const label: number[] = [];
+    for (let d = 0; d < docs.length; d++) {
+      if ((d & 63) === 63) await pause();
+      const lexemes = parseTsvector(docs[d]!.vector).sort((a, b) => a.pos - b.pos);
+      for (const l of lexemes) {
+        word.push(intern(wordIds, l.word));
+        pos.push(Math.min(l.pos, 65_535));
+        label.push(l.label);
+      }
+      start[d + 1] = word.length;
+    }
+    const result = {
+      docs,
+      start,
+      word: Int32Array.from(word),
+      pos: Uint16Array.from(pos),
+      label: Uint8Array.from(label),
+    };
+    word = [];
+    return result;
+  };
+  const parsed = {
+    songs: await parse(source.songs),
+    albums: await parse(source.albums),
+    artists: await parse(source.artists),
+  };
+
+  // Words in code-unit order: a prefix is then one range of word numbers.
+  const words = [...wordIds.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Int32Array(words.length);
+  words.forEach((w, i) => {
+    rank[wordIds.get(w)!] = i;
+  });
+  wordIds.clear();
+  await yieldNow();
+
+  const gramsOf = (text: string) => {
+    const ids: number[] = [];
+    for (const g of trigrams(text)) {
+      ids.push(intern(gramIds, g));
+    }
+    return ids;
+  };
+
+  const docs = async (p: Parsed): Promise<Docs> => {
+    const n = p.docs.length;
+    const word = p.word.map((w) => rank[w]!);
+    await pause();
+    // Postings: each document once per word.
+    const owners = new Int32Array(word.length);
+    const values = new Int32Array(word.length);
+    const last = new Int32Array(words.length).fill(-1);
+    let count = 0;
+    for (let d = 0; d < n; d++) {
+      if ((d & 63) === 63) await pause();
+      for (let e = p.start[d]!; e < p.start[d + 1]!; e++) {
+        const w = word[e]!;
+        if (last[w] === d) continue;
+        last[w] = d;
+        owners[count] = w;
+        values[count++] = d;
+      }
+    }
+    const folded = p.docs.map((doc) => doc.folded);
+    const byFolded = new Int32Array(n);
+    for (let d = 0; d < n; d++) byFolded[Number(p.docs[d]!.rank)] = d;
+    return {
+      ids: p.docs.map((doc) => doc.id),
+      texts: p.docs.map((doc) => doc.text),
+      details: p.docs.map((doc) => doc.detail),
+      folded,
+      byFolded,
+      entries: { start: p.start, values: word },
+      positions: p.pos,
+      labels: p.label,
+      postings: lists(words.length, owners, values, count),
+    };
+  };
+
+  // Names' trigrams: (trigram, document) pairs now, lists once every trigram has its number.
+  const names = async (p: Parsed) => {
+    const base = await docs(p);
+    const owners: number[] = [];
+    const values: number[] = [];
+
+    for (let d = 0; d < p.docs.length; d++) {
+      if ((d & 63) === 63) await pause();
+      const ids = gramsOf(base.folded[d]!);
+      for (const g of ids) {
+        owners.push(g);
+        values.push(d);
+      }
+    }
+    return (count: number): NameDocs => ({
+      ...base,
+      grams: lists(count, Int32Array.from(owners), Int32Array.from(values), owners.length),
+      docGrams: lists(p.docs.length, Int32Array.from(values), Int32Array.from(owners), owners.length),
+    });
+  };
+
+  const songs = await docs(parsed.songs);
+  const plays = Float64Array.from(source.songs, (s) => Number(s.plays));
+  const albums = await names(parsed.albums);
+  const artists = await names(parsed.artists);
+
+  // The dictionary's trigrams, for typos: words of 3–40 letters and digits, as `search_words` keeps.
+  const owners: number[] = [];
+  const values: number[] = [];
+  const wordGramCounts = new Int32Array(words.length);
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    const length = [...word].length;
+    if (length < 3 || length > 40 || !/^[\p{L}\p{N}]+$/u.test(word)) continue;
+    const ids = gramsOf(word);
+    wordGramCounts[w] = ids.length;
+    for (const g of ids) {
+      owners.push(g);
+      values.push(w);
+    }
+  }
+  const gramCount = gramIds.size;
+  return {
+    revision: source.revision,
+    words,
+    gramIds,
+    wordGrams: lists(gramCount, Int32Array.from(owners), Int32Array.from(values), owners.length),
+    wordGramCounts,
+    songs: { ...songs, plays },
+    albums: albums(gramCount),
+    artists: artists(gramCount),
+    buildMs: performance.now() - started,
+  };
+}
+
+// ---------- matching ----------
+
+/** First index in sorted `list` whose value is not below `value`. */
+function lowerBound(list: readonly string[], value: string, order?: Int32Array): number {
+  let lo = 0;
+  let hi = order ? order.length : list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[order ? order[mid]! : mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** What one query word matches: word-number ranges [lo, hi), flat. */
+type Group = number[];
+
+/** Bits of a word's mask: bit g, the query's word g matches it; bit EXACT + g, it is word g as typed. */
+const EXACT = 16;
+
+/** Scratch arrays, reused by every query (one runs at a time: ranking never awaits). */
+export class Scratch {
+  /** Per word: its mask for the current query, valid where `wordStamp` is the query's stamp. */
+  readonly wordMask: Int32Array;
+  readonly wordStamp: Int32Array;
+  /** Per document of each kind: seen by the current walk; shared trigram counts. */
+  readonly seen: Record<"songs" | "albums" | "artists", Int32Array>;
+  readonly counts: Record<"albums" | "artists", Int32Array>;
+  /** Per trigram: in the current query, where it is this query's stamp. */
+  readonly gramStamp: Int32Array;
+  /** Best weight per mask bit, for the document being scored (all zero between documents). */
+  readonly best = new Float64Array(32);
+  stamp = 0;
+  constructor(index: CatalogIndex) {
+    this.wordMask = new Int32Array(index.words.length);
+    this.wordStamp = new Int32Array(index.words.length);
+    this.gramStamp = new Int32Array(index.gramIds.size);
+    this.seen = {
+      songs: new Int32Array(index.songs.ids.length),
+      albums: new Int32Array(index.albums.ids.length),
+      artists: new Int32Array(index.artists.ids.length),
+    };
+    this.counts = {
+      albums: new Int32Array(index.albums.ids.length),
+      artists: new Int32Array(index.artists.ids.length),
+    };
+  }
+}
+
+/** Keeps the best `limit` of what it is offered, in order (`before(a, b)`: a ranks above b). */
+function top<T>(limit: number, before: (a: T, b: T) => boolean) {
+  const best: T[] = [];
+  return {
+    /** Whether `x` would be kept (cheaper than building it, for most of what is offered). */
+    full: () => best.length === limit,
+    worst: () => best[best.length - 1]!,
+    offer(x: T) {
+      if (best.length === limit && !before(x, best[limit - 1]!)) return;
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (before(best[mid]!, x)) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, x);
+      if (best.length > limit) best.pop();
+    },
+    best,
+  };
+}
+
+/** A query made ready for the index: its groups, and the same query for PostgreSQL (playlists). */
+interface Query {
+  prepared: Prepared;
+  groups: Group[];
+  /** The mask bits of every group: a document matches when its words' masks cover them. */
+  all: number;
+  /** The stamp under which the words' masks of this query are set in the scratch. */
+  stamp: number;
+}
+
+/** Dictionary words nearest to `word` by trigram similarity, best first, at most CORRECTIONS. */
+function nearestWords(index: CatalogIndex, word: string): string[] {
+  const grams = trigrams(word);
+  const counts = new Map<number, number>();
+  for (const g of grams) {
+    const id = index.gramIds.get(g);
+    if (id === undefined) continue;
+    for (let p = index.wordGrams.start[id]!; p < index.wordGrams.start[id + 1]!; p++) {
+      const w = index.wordGrams.values[p]!;
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+  }
+  const best = top<{ w: number; sim: number }>(
+    CORRECTIONS,
+    (a, b) => a.sim > b.sim || (a.sim === b.sim && a.w < b.w),
+  );
+  for (const [w, common] of counts) {
+    const sim = common / (grams.size + index.wordGramCounts[w]! - common);
+    if (sim >= SIMILARITY) best.offer({ w, sim });
+  }
+  return best.best.map((b) => index.words[b.w]!);
+}
+
+function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct: boolean): Query | null {
+  const text = normalizeQuery(q);
+  if (text === "") return null;
+  if (isPrefixQuery(text)) return { prepared: prefixQuery(text), groups: [], all: 0, stamp: 0 };
+  const words = queryWords(text);
+  if (words.length === 0) return null;
+  const exactly = (w: string) => {
+    const i = lowerBound(index.words, w);
+    return index.words[i] === w ? i : -1;
+  };
+  const typos = new Map<string, string[]>();
+  const groups = words.map((w) => {
+    const lo = lowerBound(index.words, w);
+    const hi = lowerBound(index.words, w + AFTER);
+    const group: Group = [lo, hi];
+    if (correct && lo === hi && [...w].length >= 3 && !typos.has(w)) {
+      // No word starts with it: a typo. Its nearest words and its letter swaps, as PostgreSQL's.
+      typos.set(w, [...new Set([...nearestWords(index, w), ...letterSwaps(w)])]);
+    }
+    for (const t of typos.get(w) ?? []) {
+      const i = exactly(t);
+      if (i >= 0) group.push(i, i + 1);
+    }
+    return group;
+  });
+  // Each word's mask: which groups it matches, and which query word it is exactly.
+  const stamp = ++scratch.stamp;
+  const mark = (word: number, bit: number) => {
+    if (scratch.wordStamp[word] !== stamp) {
+      scratch.wordStamp[word] = stamp;
+      scratch.wordMask[word] = 0;
+    }
+    scratch.wordMask[word]! |= bit;
+  };
+  groups.forEach((group, g) => {
+    for (let i = 0; i < group.length; i += 2) for (let w = group[i]!; w < group[i + 1]!; w++) mark(w, 1 << g);
+  });
+  words.forEach((w, g) => {
+    const i = exactly(w);
+    if (i >= 0 && words.indexOf(w) === g) mark(i, 1 << (EXACT + g));
+  });
+  return { prepared: wordsQuery(text, words, typos), groups, all: (1 << groups.length) - 1, stamp };
+}
+
+/** Documents whose folded text starts with `text`, in that order: the first `limit`. */
+function byPrefix(docs: Docs, text: string, limit: number): number[] {
+  const out: number[] = [];
+  for (
+    let i = lowerBound(docs.folded, text, docs.byFolded);
+    i < docs.byFolded.length && out.length < limit;
+    i++
+  ) {
+    const d = docs.byFolded[i]!;
+    if (!docs.folded[d]!.startsWith(text)) break;
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * Calls `visit` with each document that has a word of every group, once, with its score: the sum of
+ * the best weight (title, album, artists) at which each group, and each word as typed, is found in it.
+ * Walks the rarest group's documents.
+ */
+function eachMatch(
+  docs: Docs,
+  query: Query,
+  scratch: Scratch,
+  seen: Int32Array,
+  visit: (d: number, score: number) => void,
+): void {
+  const { groups, all } = query;
+  if (groups.length === 0) return;
+  const size = (g: Group) => {
+    let n = 0;
+    for (let i = 0; i < g.length; i += 2) n += docs.postings.start[g[i + 1]!]! - docs.postings.start[g[i]!]!;
+    return n;
+  };
+  let rarest = groups[0]!;
+  let least = size(rarest);
+  for (let i = 1; i < groups.length && least > 0; i++) {
+    const n = size(groups[i]!);
+    if (n < least) [rarest, least] = [groups[i]!, n];
+  }
+  if (least === 0) return;
+  const walk = ++scratch.stamp;
+  const { start, values } = docs.entries;
+  const { wordMask, wordStamp, best } = scratch;
+  for (let i = 0; i < rarest.length; i += 2) {
+    for (let p = docs.postings.start[rarest[i]!]!; p < docs.postings.start[rarest[i + 1]!]!; p++) {
+      const d = docs.postings.values[p]!;
+      if (seen[d] === walk) continue;
+      seen[d] = walk;
+      let covered = 0;
+      for (let e = start[d]!; e < start[d + 1]!; e++) {
+        const w = values[e]!;
+        if (wordStamp[w] !== query.stamp) continue;
+        const mask = wordMask[w]!;
+        covered |= mask;
+        const weight = WEIGHTS[docs.labels[e]!]!;
+        for (let m = mask; m !== 0; m &= m - 1) {
+          const bit = 31 - Math.clz32(m & -m);
+          if (weight > best[bit]!) best[bit] = weight;
+        }
+      }
+      // The score: the best weight of each group and of each word as typed; `best` is left zeroed.
+      let score = 0;
+      for (let m = covered; m !== 0; m &= m - 1) {
+        const bit = 31 - Math.clz32(m & -m);
+        score += best[bit]!;
+        best[bit] = 0;
+      }
+      if ((covered & all) === all) visit(d, score);
+    }
+  }
+}
+
+/**
+ * Songs: every word found (as a prefix, or a correction); the words in a row first, then by where
+ * they are (title above album above artists), whole words as typed above longer ones; the most
+ * played breaks ties, then the id.
+ */
+function rankSongs(index: CatalogIndex, scratch: Scratch, query: Query, limit: number): number[] {
+  const docs = index.songs;
+  if (query.prepared.kind === "prefix") return byPrefix(docs, query.prepared.text, limit);
+  type Hit = { d: number; phrase: boolean; score: number };
+  const plays = docs.plays;
+  const best = top<Hit>(limit, (a, b) => {
+    if (a.phrase !== b.phrase) return a.phrase;
+    if (a.score !== b.score) return a.score > b.score;
+    const pa = plays[a.d]!;
+    const pb = plays[b.d]!;
+    return pa !== pb ? pa > pb : a.d < b.d;
+  });
+  const several = query.groups.length > 1;
+  eachMatch(docs, query, scratch, scratch.seen.songs, (d, score) => {
+    if (best.full()) {
+      // Most matches are below the last kept one: they are turned away before the phrase test.
+      const worst = best.worst();
+      if (worst.phrase && score < worst.score) return;
+      const phrase = several && inARow(docs, d, query, scratch);
+      if (phrase === worst.phrase && score < worst.score) return;
+      best.offer({ d, phrase, score });
+    } else best.offer({ d, phrase: several && inARow(docs, d, query, scratch), score });
+  });
+  return best.best.map((h) => h.d);
+}
+
+/** Whether the document has the query's words at consecutive positions (a phrase). */
+function inARow(docs: Docs, d: number, query: Query, scratch: Scratch): boolean {
+  const { start, values } = docs.entries;
+  const { positions } = docs;
+  const maskAt = (e: number) =>
+    scratch.wordStamp[values[e]!] === query.stamp ? scratch.wordMask[values[e]!]! : 0;
+  const n = query.groups.length;
+  const end = start[d + 1]!;
+  // Entries are in position order: each next word is looked for after the last one found.
+  for (let e = start[d]!; e < end; e++) {
+    if ((maskAt(e) & 1) === 0) continue;
+    const p = positions[e]!;
+    let k = 1;
+    let f = e + 1;
+    for (; k < n; k++) {
+      while (f < end && (positions[f]! < p + k || (positions[f] === p + k && (maskAt(f) & (1 << k)) === 0)))
+        f++;
+      if (f === end || positions[f] !== p + k) break;
+      f++;
+    }
+    if (k === n) return true;
+  }
+  return false;
+}
+
+/**
+ * Albums and artists: every word found, or the whole name close by trigram similarity ("acdc" finds
+ * "AC/DC"); all words found first, then the closest name, then the name and the id.
+ */
+function rankNames(
+  index: CatalogIndex,
+  scratch: Scratch,
+  kind: "albums" | "artists",
+  query: Query,
+  limit: number,
+): number[] {
+  const docs = index[kind];
+  if (query.prepared.kind === "prefix") return byPrefix(docs, query.prepared.text, limit);
+  const grams = trigrams(query.prepared.text);
+  const queryGrams: number[] = [];
+  for (const g of grams) {
+    const id = index.gramIds.get(g);
+    if (id !== undefined) queryGrams.push(id);
+  }
+  const gramsOf = (d: number) => docs.docGrams.start[d + 1]! - docs.docGrams.start[d]!;
+  const similarity = (d: number, common: number) => common / (grams.size + gramsOf(d) - common);
+  type Hit = { d: number; words: boolean; sim: number };
+  const best = top<Hit>(limit, (a, b) => {
+    if (a.words !== b.words) return a.words;
+    if (a.sim !== b.sim) return a.sim > b.sim;
+    const ta = docs.texts[a.d]!;
+    const tb = docs.texts[b.d]!;
+    return ta !== tb ? ta < tb : a.d < b.d;
+  });
+  const matched: number[] = [];
+  eachMatch(docs, query, scratch, scratch.seen[kind], (d) => void matched.push(d));
+
+  if (matched.length >= limit) {
+    // Names with every word fill the places: only their own trigrams are compared, to order them.
+    const stamp = ++scratch.stamp;
+    for (const g of queryGrams) scratch.gramStamp[g] = stamp;
+    for (const d of matched) {
+      let common = 0;
+      for (let p = docs.docGrams.start[d]!; p < docs.docGrams.start[d + 1]!; p++)
+        if (scratch.gramStamp[docs.docGrams.values[p]!] === stamp) common++;
+      best.offer({ d, words: true, sim: similarity(d, common) });
+    }
+    return best.best.map((h) => h.d);
+  }
+
+  // Otherwise names close by trigrams come next: count each name's trigrams in common with the query.
+  const counts = scratch.counts[kind];
+  const touched: number[] = [];
+  for (const g of queryGrams) {
+    for (let p = docs.grams.start[g]!; p < docs.grams.start[g + 1]!; p++) {
+      const d = docs.grams.values[p]!;
+      if (counts[d] === 0) touched.push(d);
+      counts[d]!++;
+    }
+  }
+  const words = new Set(matched);
+  for (const d of matched) best.offer({ d, words: true, sim: similarity(d, counts[d]!) });
+  for (const d of touched) {
+    if (words.has(d)) continue;
+    const sim = similarity(d, counts[d]!);
+    if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
+  }
+  for (const d of touched) counts[d] = 0;
+  return best.best.map((h) => h.d);
+}
+
+// ---------- the engine ----------
+
+export interface IndexedSearchLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface IndexedSearchOptions {
+  /**
+   * The catalog revision as the caller's cache keys see it (decision 005), read before each search.
+   * Default: read from the database on every call.
+   */
+  revision?: () => Promise<string | number | bigint>;
+  log?: IndexedSearchLog;
+  /**
+   * The least time from the end of one build to the start of the next: this, or five times the last
+   * build's time if longer. Default 2 s.
+   */
+  rebuildGapMs?: number;
+  /** How often play counts (which only break ties) are read again. Default 5 min. */
+  playsRefreshMs?: number;
+}
+
+export interface IndexedSearchStats {
+  /** The revision the index holds, or null before the first build. */
+  revision: string | null;
+  songs: number;
+  words: number;
+  builds: number;
+  buildMs: number | null;
+  /** Calls answered from the index, and by PostgreSQL while the index was missing or behind. */
+  fromIndex: number;
+  fromPostgres: number;
+}
+
+export interface IndexedSearch extends SearchEngine {
+  /** Builds the index now if it is missing or behind the catalog; resolves when it is current. */
+  current(): Promise<void>;
+  stats(): IndexedSearchStats;
+  close(): void;
+}
+
+/**
+ * Search answered from the in-process index while it matches the catalog revision, and by
+ * `postgres` (the PostgreSQL engine on the same database) while it is missing or being rebuilt.
+ */
+export function createIndexedSearch(
+  db: Db,
+  postgres: SearchEngine,
+  options: IndexedSearchOptions = {},
+): IndexedSearch {
+  const gap = options.rebuildGapMs ?? 2_000;
+  const readRevision =
+    options.revision ??
+    (async () =>
+      (await db.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow()).revision);
+  /** The index, with the scratch arrays its queries use: swapped as one. */
+  let held: { index: CatalogIndex; scratch: Scratch } | null = null;
+  let building: Promise<void> | null = null;
+  let lastBuild = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let failing = false;
+  const counters = { builds: 0, fromIndex: 0, fromPostgres: 0 };
+
+  const build = (): Promise<void> => {
+    building ??= buildCatalogIndex(db)
+      .then((built) => {
+        if (closed) return;
+        held = { index: built, scratch: new Scratch(built) };
+        counters.builds++;
+        if (failing) options.log?.info({ revision: String(built.revision) }, "search index built again");
+        failing = false;
+      })
+      .catch((error: unknown) => {
+        if (closed) return;
+        if (!failing)
+          options.log?.warn({ err: error }, "search index not built: PostgreSQL answers searches");
+        failing = true;
+      })
+      .finally(() => {
+        building = null;
+        lastBuild = Date.now();
+      });
+    return building;
+  };
+
+  /** A rebuild soon: now, or when the gap since the last one has passed. */
+  const schedule = () => {
+    if (closed || building || timer) return;
+    // A catalog that keeps changing (an import) would keep this process building: the index then
+    // waits five times its build time, and PostgreSQL answers meanwhile.
+    const wait = lastBuild + Math.max(gap, 5 * (held?.index.buildMs ?? 0)) - Date.now();
+    if (wait <= 0) void build();
+    else {
+      timer = setTimeout(() => {
+        timer = undefined;
+        void build();
+      }, wait);
+      timer.unref();
+    }
+  };
+
+  /** The index if it holds the catalog at `revision` (or later); else null, and a rebuild is on its way. */
+  const usable = async () => {
+    const revision = BigInt(await readRevision());
+    if (held && held.index.revision >= revision) return held;
+    schedule();
+    return null;
+  };
+
+  let playsTimer: NodeJS.Timeout | undefined;
+  if (options.playsRefreshMs !== 0) {
+    // Play counts only break ties between equal matches; they are read again now and then, and only
+    // into the index of the revision they were read at.
+    playsTimer = setInterval(() => {
+      const index = held?.index;
+      if (!index || building) return;
+      void db
+        .transaction()
+        .setIsolationLevel("repeatable read")
+        .execute(async (trx) => {
+          const { revision } = await trx
+            .selectFrom("catalog_state")
+            .select("revision")
+            .executeTakeFirstOrThrow();
+          if (BigInt(revision) !== index.revision) return;
+          const { rows } = await sql<{
+            plays: string;
+          }>`select play_count::text as plays from songs order by id`.execute(trx);
+          if (rows.length === index.songs.plays.length)
+            for (const [i, r] of rows.entries()) index.songs.plays[i] = Number(r.plays);
+        })
+        .catch((error: unknown) =>
+          options.log?.warn({ err: error }, "search index: play counts not refreshed"),
+        );
+    }, options.playsRefreshMs ?? 300_000);
+    playsTimer.unref();
+  }
+
+  return {
+    kind: "postgres",
+
+    async search(request: SearchRequest): Promise<SearchHits> {
+      const current = await usable();
+      if (!current) {
+        counters.fromPostgres++;
+        return postgres.search(request);
+      }
+      const { index, scratch } = current;
+      counters.fromIndex++;
+      const wanted = new Set<SearchType>(request.types);
+      const query = prepareQuery(index, scratch, request.q, true);
+      if (!query || wanted.size === 0) return { ...NO_HITS };
+      const { limit } = request;
+      const ids = (docs: Docs, numbers: number[]) => numbers.map((d) => docs.ids[d]!);
+      // Public playlists change with every edit: PostgreSQL, with the corrections found here.
+      const playlists = wanted.has("playlists")
+        ? idsQuery("playlists", query.prepared, limit)
+            .execute(db)
+            .then((r) => r.rows.map((row) => row.id))
+        : Promise.resolve([]);
+      const hits: SearchHits = {
+        songs: wanted.has("songs") ? ids(index.songs, rankSongs(index, scratch, query, limit)) : [],
+        albums: wanted.has("albums")
+          ? ids(index.albums, rankNames(index, scratch, "albums", query, limit))
+          : [],
+        artists: wanted.has("artists")
+          ? ids(index.artists, rankNames(index, scratch, "artists", query, limit))
+          : [],
+        playlists: [],
+      };
+      hits.playlists = await playlists;
+      return hits;
+    },
+
+    async autocomplete(prefix, limit) {
+      const current = await usable();
+      if (!current) {
+        counters.fromPostgres++;
+        return postgres.autocomplete(prefix, limit);
+      }
+      const { index, scratch } = current;
+      counters.fromIndex++;
+      // No typo correction while typing, as in PostgreSQL: a prefix being typed is not a typo yet.
+      const query = prepareQuery(index, scratch, prefix, false);
+      if (!query || limit < 1) return [];
+      const suggest = (type: Suggestion["type"], docs: Docs, numbers: number[]): Suggestion[] =>
+        numbers.map((d) => ({
+          type,
+          id: docs.ids[d]!,
+          text: docs.texts[d]!,
+          detail: docs.details[d] ?? null,
+        }));
+      return pickSuggestions(
+        [
+          ...suggest("artist", index.artists, rankNames(index, scratch, "artists", query, limit)),
+          ...suggest("album", index.albums, rankNames(index, scratch, "albums", query, limit)),
+          ...suggest("song", index.songs, rankSongs(index, scratch, query, limit)),
+        ],
+        limit,
+      );
+    },
+
+    async current() {
+      while (!closed) {
+        const revision = BigInt(await readRevision());
+        if (held && held.index.revision >= revision) return;
+        if (timer) {
+          clearTimeout(timer);
+          timer = undefined;
+        }
+        await (building ?? build());
+        if (failing) throw new Error("The search index could not be built (see the log)");
+      }
+    },
+
+    stats() {
+      const index = held?.index;
+      return {
+        revision: index ? String(index.revision) : null,
+        songs: index?.songs.ids.length ?? 0,
+        words: index?.words.length ?? 0,
+        buildMs: index ? Math.round(index.buildMs) : null,
+        ...counters,
+      };
+    },
+
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      clearInterval(playsTimer);
+    },
+  };
+}
