@@ -310,7 +310,8 @@ async function main() {
       },
     };
     if (process.env.ONLY) {
-      if (!job.workloads[process.env.ONLY]) throw new Error(`ONLY: one of ${Object.keys(job.workloads).join(", ")}`);
+      if (!job.workloads[process.env.ONLY])
+        throw new Error(`ONLY: one of ${Object.keys(job.workloads).join(", ")}`);
       job.workloads = { [process.env.ONLY]: job.workloads[process.env.ONLY] };
     }
     services.cache.resetStats();
