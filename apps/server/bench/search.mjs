@@ -7,7 +7,8 @@
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
 // SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
 // unset: as fast as they can, each client sending its next request when the last is answered),
-// HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth), DISTINCT (use only the
+// HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth), SEARCH_INDEX (the server's
+// setting; false: PostgreSQL answers every search), DISTINCT (use only the
 // first N queries and prefixes: DISTINCT=1 measures a cache hit every time, the server's ceiling),
 // ONLY (search.query or search.autocomplete: run that one alone).
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -208,6 +209,7 @@ async function main() {
       SERVE_WEB: "false",
       LOG_LEVEL: "silent",
       ...(process.env.HEAP_GROWING_PERCENT ? { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT } : {}),
+      ...(process.env.SEARCH_INDEX ? { SEARCH_INDEX: process.env.SEARCH_INDEX } : {}),
     });
     // As `pnpm start` does (src/index.ts).
     applyHeapGrowing(config.heapGrowingPercent);
@@ -297,6 +299,13 @@ async function main() {
       if (!res.ok) throw new Error(`${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
 
+    // The in-process index (SEARCH_INDEX, on by default) is built on the first search: measure the
+    // server as it runs once it is built, not while PostgreSQL stands in.
+    if (typeof services.search.current === "function") {
+      await services.search.current();
+      const index = services.search.stats();
+      step(`search index built in ${index.buildMs} ms (${index.words.toLocaleString("en")} words)`);
+    }
     const job = {
       base,
       connections,
@@ -324,6 +333,20 @@ async function main() {
       worker.once("error", reject);
     });
     const stats = services.cache.stats();
+    const engine = typeof services.search.stats === "function" ? services.search.stats() : null;
+
+    // A rebuild of the index, as after any catalog change: how long it holds the server's event loop.
+    let rebuild = null;
+    if (engine) {
+      await seed.query("update artists set name = name where id = (select id from artists limit 1)");
+      const { monitorEventLoopDelay } = await import("node:perf_hooks");
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      const began = performance.now();
+      await services.search.current();
+      delay.disable();
+      rebuild = { ms: performance.now() - began, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+    }
 
     const row = (label, r) =>
       `${label.padEnd(34)} ${String(Math.round(r.rps ?? 0)).padStart(6)} ${r.p50.toFixed(1).padStart(7)} ${r.p95.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)}${r.non2xx ? `  (${r.non2xx} non-2xx)` : ""}`;
@@ -338,6 +361,15 @@ async function main() {
     }
     console.log(row("catalog.song, idle server (baseline)", results.idleProbe));
     console.log(`cache hit rate over the run: ${(stats.hitRate * 100).toFixed(1)} % (queries rarely repeat)`);
+    if (engine) {
+      const requests = Object.keys(job.workloads).reduce((n, name) => n + results[name].n, 0);
+      console.log(
+        `search engine calls (cache misses, warm-ups included): ${engine.fromIndex + engine.fromPostgres} for ${requests} measured requests; answered by the in-process index: ${engine.fromIndex}, by PostgreSQL: ${engine.fromPostgres}`,
+      );
+      console.log(
+        `index: built in ${engine.buildMs} ms; a rebuild after a catalog change took ${rebuild.ms.toFixed(0)} ms and held the event loop at most ${rebuild.max.toFixed(0)} ms (p99 ${rebuild.p99.toFixed(0)} ms)`,
+      );
+    }
     const first = Object.keys(job.workloads)[0];
     console.log(
       `${Object.keys(job.workloads)

@@ -19,7 +19,7 @@ export function immutable<T extends object>(value: T): T {
 }
 
 /** superjson, remembering its output for values marked `immutable` (the wire format is superjson's). */
-const transformer = {
+export const transformer = {
   serialize(value: unknown): SuperJSONResult {
     if (typeof value !== "object" || value === null || !immutables.has(value))
       return superjson.serialize(value);

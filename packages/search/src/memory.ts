@@ -63,14 +63,40 @@ interface Lists {
   values: Int32Array;
 }
 
+/**
+ * Many strings as one: the garbage collector then sees one string and one array, not 100,000
+ * strings to mark on every full collection of a busy server's heap.
+ */
+export class StringList {
+  private readonly text: string;
+  private readonly start: Int32Array;
+  constructor(strings: readonly string[]) {
+    this.text = strings.join("");
+    this.start = new Int32Array(strings.length + 1);
+    for (let i = 0; i < strings.length; i++) this.start[i + 1] = this.start[i]! + strings[i]!.length;
+  }
+  get length(): number {
+    return this.start.length - 1;
+  }
+  at(i: number): string {
+    return this.text.slice(this.start[i]!, this.start[i + 1]!);
+  }
+  startsWith(i: number, prefix: string): boolean {
+    return (
+      this.start[i + 1]! - this.start[i]! >= prefix.length && this.text.startsWith(prefix, this.start[i]!)
+    );
+  }
+}
+
 /** Documents of one kind. A document's number is its id's rank, so number order is id order. */
 interface Docs {
-  ids: string[];
+  ids: StringList;
   /** Title or name as stored, and who it is by (songs and albums): for suggestions and ties. */
-  texts: string[];
-  details: (string | null)[];
+  texts: StringList;
+  /** Empty for none. */
+  details: StringList;
   /** `chorus_fold` of the text, and the documents in that order (code units, as collate "C"). */
-  folded: string[];
+  folded: StringList;
   byFolded: Int32Array;
   /** Each document's words in position order, with their positions and labels. */
   entries: Lists;
@@ -280,13 +306,13 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
         values[count++] = d;
       }
     }
-    const folded = p.docs.map((doc) => doc.folded);
+    const folded = new StringList(p.docs.map((doc) => doc.folded));
     const byFolded = new Int32Array(n);
     for (let d = 0; d < n; d++) byFolded[Number(p.docs[d]!.rank)] = d;
     return {
-      ids: p.docs.map((doc) => doc.id),
-      texts: p.docs.map((doc) => doc.text),
-      details: p.docs.map((doc) => doc.detail),
+      ids: new StringList(p.docs.map((doc) => doc.id)),
+      texts: new StringList(p.docs.map((doc) => doc.text)),
+      details: new StringList(p.docs.map((doc) => doc.detail ?? "")),
       folded,
       byFolded,
       entries: { start: p.start, values: word },
@@ -304,7 +330,7 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
 
     for (let d = 0; d < p.docs.length; d++) {
       if ((d & 63) === 63) await pause();
-      const ids = gramsOf(base.folded[d]!);
+      const ids = gramsOf(p.docs[d]!.folded);
       for (const g of ids) {
         owners.push(g);
         values.push(d);
@@ -354,12 +380,24 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
 // ---------- matching ----------
 
 /** First index in sorted `list` whose value is not below `value`. */
-function lowerBound(list: readonly string[], value: string, order?: Int32Array): number {
+function lowerBound(list: readonly string[], value: string): number {
   let lo = 0;
-  let hi = order ? order.length : list.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[order ? order[mid]! : mid]! < value) lo = mid + 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The same, over `list` in the order `order` gives. */
+function lowerBoundIn(list: StringList, order: Int32Array, value: string): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list.at(order[mid]!) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -504,12 +542,12 @@ function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct:
 function byPrefix(docs: Docs, text: string, limit: number): number[] {
   const out: number[] = [];
   for (
-    let i = lowerBound(docs.folded, text, docs.byFolded);
+    let i = lowerBoundIn(docs.folded, docs.byFolded, text);
     i < docs.byFolded.length && out.length < limit;
     i++
   ) {
     const d = docs.byFolded[i]!;
-    if (!docs.folded[d]!.startsWith(text)) break;
+    if (!docs.folded.startsWith(d, text)) break;
     out.push(d);
   }
   return out;
@@ -654,8 +692,8 @@ function rankNames(
   const best = top<Hit>(limit, (a, b) => {
     if (a.words !== b.words) return a.words;
     if (a.sim !== b.sim) return a.sim > b.sim;
-    const ta = docs.texts[a.d]!;
-    const tb = docs.texts[b.d]!;
+    const ta = docs.texts.at(a.d);
+    const tb = docs.texts.at(b.d);
     return ta !== tb ? ta < tb : a.d < b.d;
   });
   const matched: number[] = [];
@@ -850,7 +888,7 @@ export function createIndexedSearch(
       const query = prepareQuery(index, scratch, request.q, true);
       if (!query || wanted.size === 0) return { ...NO_HITS };
       const { limit } = request;
-      const ids = (docs: Docs, numbers: number[]) => numbers.map((d) => docs.ids[d]!);
+      const ids = (docs: Docs, numbers: number[]) => numbers.map((d) => docs.ids.at(d));
       // Public playlists change with every edit: PostgreSQL, with the corrections found here.
       const playlists = wanted.has("playlists")
         ? idsQuery("playlists", query.prepared, limit)
@@ -885,9 +923,9 @@ export function createIndexedSearch(
       const suggest = (type: Suggestion["type"], docs: Docs, numbers: number[]): Suggestion[] =>
         numbers.map((d) => ({
           type,
-          id: docs.ids[d]!,
-          text: docs.texts[d]!,
-          detail: docs.details[d] ?? null,
+          id: docs.ids.at(d),
+          text: docs.texts.at(d),
+          detail: docs.details.at(d) || null,
         }));
       return pickSuggestions(
         [

@@ -29,10 +29,13 @@ function inOrder<T>(ids: readonly string[], byId: Map<string, T>): T[] {
  * Grouped results, cached per normalized query under the catalog revision (decision 005), which any
  * catalog write moves, whoever makes it; with public playlists asked for, also under the
  * `playlists:public` tag, which every server-side change to a public playlist (or one going public or
- * private) invalidates, as it does for the public list. One engine call answers every type in one
- * statement, and the types are then shaped at once, one statement each (playlists: up to three): an
- * uncached search is two round trips deep. A playlist edit also retires the songs, albums and
- * artists cached beside them; one entry per query keeps a hit to one lookup.
+ * private) invalidates, as it does for the public list. A playlist edit also retires the songs,
+ * albums and artists cached beside them; one entry per query keeps a hit to one lookup.
+ *
+ * Uncached, public playlists are asked of the engine apart from the rest, and each part is shaped as
+ * soon as it is known: the in-process index answers songs, albums and artists at once, while public
+ * playlists always take a round trip to PostgreSQL, and on a busy server every round trip waits its
+ * turn on the event loop (decision 012). Songs, albums and artists are shaped from per-item caches.
  */
 export async function search(ctx: ViewerContext, input: SearchInput): Promise<SearchResult> {
   const query = normalizeQuery(input.q);
@@ -46,20 +49,29 @@ export async function search(ctx: ViewerContext, input: SearchInput): Promise<Se
     await catalogKey(ctx, keys.search({ q: query, types, limit })),
     TTL.search,
     async (): Promise<SearchResult> => {
-      const hits = await ctx.search.search({ q: query, types, limit });
-      const [songs, albums, artists, playlists] = await Promise.all([
-        loadSongs(ctx, hits.songs),
-        loadAlbums(ctx, hits.albums),
-        loadArtists(ctx, hits.artists),
-        loadPublicPlaylists(ctx, hits.playlists),
+      const catalogTypes = types.filter((type) => type !== "playlists");
+      const [catalog, playlists] = await Promise.all([
+        catalogTypes.length === 0
+          ? { songs: [], albums: [], artists: [] }
+          : ctx.search.search({ q: query, types: catalogTypes, limit }).then(async (hits) => {
+              const [songs, albums, artists] = await Promise.all([
+                loadSongs(ctx, hits.songs),
+                loadAlbums(ctx, hits.albums),
+                loadArtists(ctx, hits.artists),
+              ]);
+              return {
+                songs: inOrder(hits.songs, songs),
+                albums: inOrder(hits.albums, albums),
+                artists: inOrder(hits.artists, artists),
+              };
+            }),
+        types.includes("playlists")
+          ? ctx.search
+              .search({ q: query, types: ["playlists"], limit })
+              .then(async (hits) => inOrder(hits.playlists, await loadPublicPlaylists(ctx, hits.playlists)))
+          : [],
       ]);
-      return {
-        query,
-        songs: inOrder(hits.songs, songs),
-        albums: inOrder(hits.albums, albums),
-        artists: inOrder(hits.artists, artists),
-        playlists: inOrder(hits.playlists, playlists),
-      };
+      return { query, ...catalog, playlists };
     },
     types.includes("playlists") ? { tags: [tags.publicPlaylists()] } : undefined,
   );
