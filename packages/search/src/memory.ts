@@ -414,9 +414,8 @@ export class Scratch {
   /** Per word: its mask for the current query, valid where `wordStamp` is the query's stamp. */
   readonly wordMask: Int32Array;
   readonly wordStamp: Int32Array;
-  /** Per document of each kind: seen by the current walk; shared trigram counts. */
+  /** Per document of each kind: seen by the current walk. */
   readonly seen: Record<"songs" | "albums" | "artists", Int32Array>;
-  readonly counts: Record<"albums" | "artists", Int32Array>;
   /** Per trigram: in the current query, where it is this query's stamp. */
   readonly gramStamp: Int32Array;
   /** Best weight per mask bit, for the document being scored (all zero between documents). */
@@ -428,10 +427,6 @@ export class Scratch {
     this.gramStamp = new Int32Array(index.gramIds.size);
     this.seen = {
       songs: new Int32Array(index.songs.ids.length),
-      albums: new Int32Array(index.albums.ids.length),
-      artists: new Int32Array(index.artists.ids.length),
-    };
-    this.counts = {
       albums: new Int32Array(index.albums.ids.length),
       artists: new Int32Array(index.artists.ids.length),
     };
@@ -469,6 +464,8 @@ interface Query {
   all: number;
   /** The stamp under which the words' masks of this query are set in the scratch. */
   stamp: number;
+  /** The most a song can score: every group, and every word as typed, found in its title. */
+  maxScore: number;
 }
 
 /** Dictionary words nearest to `word` by trigram similarity, best first, at most CORRECTIONS. */
@@ -497,7 +494,7 @@ function nearestWords(index: CatalogIndex, word: string): string[] {
 function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct: boolean): Query | null {
   const text = normalizeQuery(q);
   if (text === "") return null;
-  if (isPrefixQuery(text)) return { prepared: prefixQuery(text), groups: [], all: 0, stamp: 0 };
+  if (isPrefixQuery(text)) return { prepared: prefixQuery(text), groups: [], all: 0, stamp: 0, maxScore: 0 };
   const words = queryWords(text);
   if (words.length === 0) return null;
   const exactly = (w: string) => {
@@ -531,11 +528,21 @@ function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct:
   groups.forEach((group, g) => {
     for (let i = 0; i < group.length; i += 2) for (let w = group[i]!; w < group[i + 1]!; w++) mark(w, 1 << g);
   });
+  let exact = 0;
   words.forEach((w, g) => {
     const i = exactly(w);
-    if (i >= 0 && words.indexOf(w) === g) mark(i, 1 << (EXACT + g));
+    if (i >= 0 && words.indexOf(w) === g) {
+      mark(i, 1 << (EXACT + g));
+      exact++;
+    }
   });
-  return { prepared: wordsQuery(text, words, typos), groups, all: (1 << groups.length) - 1, stamp };
+  return {
+    prepared: wordsQuery(text, words, typos),
+    groups,
+    all: (1 << groups.length) - 1,
+    stamp,
+    maxScore: (groups.length + exact) * WEIGHTS[3]!,
+  };
 }
 
 /** Documents whose folded text starts with `text`, in that order: the first `limit`. */
@@ -564,6 +571,8 @@ function eachMatch(
   scratch: Scratch,
   seen: Int32Array,
   visit: (d: number, score: number) => void,
+  /** Documents not worth scoring (nothing they could score would get them kept). */
+  skip?: (d: number) => boolean,
 ): void {
   const { groups, all } = query;
   if (groups.length === 0) return;
@@ -587,6 +596,7 @@ function eachMatch(
       const d = docs.postings.values[p]!;
       if (seen[d] === walk) continue;
       seen[d] = walk;
+      if (skip?.(d)) continue;
       let covered = 0;
       for (let e = start[d]!; e < start[d + 1]!; e++) {
         const w = values[e]!;
@@ -629,16 +639,34 @@ function rankSongs(index: CatalogIndex, scratch: Scratch, query: Query, limit: n
     return pa !== pb ? pa > pb : a.d < b.d;
   });
   const several = query.groups.length > 1;
-  eachMatch(docs, query, scratch, scratch.seen.songs, (d, score) => {
-    if (best.full()) {
-      // Most matches are below the last kept one: they are turned away before the phrase test.
-      const worst = best.worst();
-      if (worst.phrase && score < worst.score) return;
-      const phrase = several && inARow(docs, d, query, scratch);
-      if (phrase === worst.phrase && score < worst.score) return;
-      best.offer({ d, phrase, score });
-    } else best.offer({ d, phrase: several && inARow(docs, d, query, scratch), score });
-  });
+  // Once every kept song has the best score there is (and the words in a row, if several), only a
+  // more played one can get in: the rest are turned away before their words are read. Common words
+  // match thousands of songs, and this keeps them cheap.
+  const cannotGetIn = (d: number) => {
+    if (!best.full()) return false;
+    const worst = best.worst();
+    if (worst.score < query.maxScore || (several && !worst.phrase)) return false;
+    const pd = plays[d]!;
+    const pw = plays[worst.d]!;
+    return pd < pw || (pd === pw && d > worst.d);
+  };
+  eachMatch(
+    docs,
+    query,
+    scratch,
+    scratch.seen.songs,
+    (d, score) => {
+      if (best.full()) {
+        // Most matches are below the last kept one: they are turned away before the phrase test.
+        const worst = best.worst();
+        if (worst.phrase && score < worst.score) return;
+        const phrase = several && inARow(docs, d, query, scratch);
+        if (phrase === worst.phrase && score < worst.score) return;
+        best.offer({ d, phrase, score });
+      } else best.offer({ d, phrase: several && inARow(docs, d, query, scratch), score });
+    },
+    cannotGetIn,
+  );
   return best.best.map((h) => h.d);
 }
 
@@ -698,38 +726,37 @@ function rankNames(
   });
   const matched: number[] = [];
   eachMatch(docs, query, scratch, scratch.seen[kind], (d) => void matched.push(d));
+  // A name's trigrams in common with the query: counted on the name's own list.
+  const stamp = ++scratch.stamp;
+  for (const g of queryGrams) scratch.gramStamp[g] = stamp;
+  const common = (d: number) => {
+    let n = 0;
+    for (let p = docs.docGrams.start[d]!; p < docs.docGrams.start[d + 1]!; p++)
+      if (scratch.gramStamp[docs.docGrams.values[p]!] === stamp) n++;
+    return n;
+  };
+  for (const d of matched) best.offer({ d, words: true, sim: similarity(d, common(d)) });
+  // Names with every word fill the places: no other can get in.
+  if (matched.length >= limit) return best.best.map((h) => h.d);
 
-  if (matched.length >= limit) {
-    // Names with every word fill the places: only their own trigrams are compared, to order them.
-    const stamp = ++scratch.stamp;
-    for (const g of queryGrams) scratch.gramStamp[g] = stamp;
-    for (const d of matched) {
-      let common = 0;
-      for (let p = docs.docGrams.start[d]!; p < docs.docGrams.start[d + 1]!; p++)
-        if (scratch.gramStamp[docs.docGrams.values[p]!] === stamp) common++;
-      best.offer({ d, words: true, sim: similarity(d, common) });
-    }
-    return best.best.map((h) => h.d);
-  }
-
-  // Otherwise names close by trigrams come next: count each name's trigrams in common with the query.
-  const counts = scratch.counts[kind];
-  const touched: number[] = [];
-  for (const g of queryGrams) {
+  // Otherwise names close by trigrams come next. A name at SIMILARITY shares at least that part of
+  // the query's trigrams, so it has one of the rarest (all but that part, less one): only the names
+  // with those are candidates.
+  const posting = (g: number) => docs.grams.start[g + 1]! - docs.grams.start[g]!;
+  const rarest = [...queryGrams].sort((x, y) => posting(x) - posting(y));
+  const needed = Math.ceil(SIMILARITY * grams.size - 1e-9);
+  const seen = scratch.seen[kind];
+  const walk = ++scratch.stamp;
+  for (const d of matched) seen[d] = walk;
+  for (const g of rarest.slice(0, Math.max(0, rarest.length - needed + 1))) {
     for (let p = docs.grams.start[g]!; p < docs.grams.start[g + 1]!; p++) {
       const d = docs.grams.values[p]!;
-      if (counts[d] === 0) touched.push(d);
-      counts[d]!++;
+      if (seen[d] === walk) continue;
+      seen[d] = walk;
+      const sim = similarity(d, common(d));
+      if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
     }
   }
-  const words = new Set(matched);
-  for (const d of matched) best.offer({ d, words: true, sim: similarity(d, counts[d]!) });
-  for (const d of touched) {
-    if (words.has(d)) continue;
-    const sim = similarity(d, counts[d]!);
-    if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
-  }
-  for (const d of touched) counts[d] = 0;
   return best.best.map((h) => h.d);
 }
 
