@@ -65,6 +65,7 @@ export async function buildApp({
     cache: services.cache,
     version,
     liveSessions: () => sessionHub({ db: services.db, bus: services.bus, log: app.log }).stats(),
+    searchIndex: () => services.searchIndex(),
   });
 
   const deps: ApiDeps = {

@@ -26,6 +26,7 @@ import {
   createIndexedSearch,
   createMeiliSearch,
   createPostgresSearch,
+  type IndexedSearchStats,
   type SearchEngine,
   type SearchState,
   startSearchSync,
@@ -59,6 +60,8 @@ export interface Services {
   search: SearchEngine;
   /** Which engine answers searches now, and why not the configured one: for /ready. */
   searchState(): SearchState;
+  /** The in-process search index's counters (null with SEARCH_INDEX=false): for /metrics. */
+  searchIndex(): IndexedSearchStats | null;
   backends: Backends;
   /** Where each part lives, for the start-up banner (passwords hidden). */
   describe: Record<keyof Backends | "mail", string>;
@@ -134,12 +137,14 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
     closers.push(() => mailer.close());
 
     let postgresSearch: SearchEngine = createPostgresSearch(db);
+    let searchIndex = (): IndexedSearchStats | null => null;
     if (config.searchIndex) {
       // The catalog's search documents in this process, answering while they match the revision the
       // cache keys use; PostgreSQL answers while they are built or rebuilt (decision 012).
       const indexed = createIndexedSearch(db, postgresSearch, { revision: () => catalogRevision(db), log });
       closers.push(async () => indexed.close());
       postgresSearch = indexed;
+      searchIndex = () => indexed.stats();
     }
     let search: SearchEngine = postgresSearch;
     let searchState = (): SearchState => ({ engine: "postgres", degraded: false, reason: null });
@@ -178,6 +183,7 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
       redis,
       search,
       searchState,
+      searchIndex,
       backends,
       describe: {
         database: config.databaseUrl

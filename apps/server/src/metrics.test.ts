@@ -117,4 +117,22 @@ describe("/metrics", () => {
       ws.close();
     }
   });
+
+  it("reports what answered searches: the in-process index, or PostgreSQL while it was behind", async () => {
+    const search = (q: string) =>
+      query(`search.query?input=${encodeURIComponent(JSON.stringify({ json: { q } }))}`);
+    expect((await search("metrics first")).statusCode).toBe(200);
+    const engine = server.services.search as { current?: () => Promise<void> };
+    await engine.current?.();
+    expect((await search("metrics second")).statusCode).toBe(200);
+    const { samples, types } = await scrape();
+    const stats = server.services.searchIndex();
+    expect(stats).not.toBeNull();
+    expect(types.get("chorus_search_answers_total")).toBe("counter");
+    expect(find(samples, "chorus_search_answers_total", { by: "index" })?.value).toBe(stats!.fromIndex);
+    expect(find(samples, "chorus_search_answers_total", { by: "postgres" })?.value).toBe(stats!.fromPostgres);
+    expect(stats!.fromIndex).toBeGreaterThanOrEqual(1);
+    expect(find(samples, "chorus_search_index_builds_total")?.value).toBeGreaterThanOrEqual(1);
+    expect(find(samples, "chorus_search_index_songs")?.value).toBe(stats!.songs);
+  });
 });

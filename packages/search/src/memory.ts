@@ -735,7 +735,13 @@ function rankNames(
       if (scratch.gramStamp[docs.docGrams.values[p]!] === stamp) n++;
     return n;
   };
-  for (const d of matched) best.offer({ d, words: true, sim: similarity(d, common(d)) });
+  // The most a name can share is all of the shorter list: a name whose best cannot beat the last kept
+  // one is not counted.
+  const most = (d: number) => Math.min(grams.size, gramsOf(d)) / Math.max(grams.size, gramsOf(d));
+  for (const d of matched) {
+    if (best.full() && best.worst().sim > most(d)) continue;
+    best.offer({ d, words: true, sim: similarity(d, common(d)) });
+  }
   // Names with every word fill the places: no other can get in.
   if (matched.length >= limit) return best.best.map((h) => h.d);
 
@@ -753,6 +759,8 @@ function rankNames(
       const d = docs.grams.values[p]!;
       if (seen[d] === walk) continue;
       seen[d] = walk;
+      if (most(d) < SIMILARITY || (best.full() && !best.worst().words && best.worst().sim > most(d)))
+        continue;
       const sim = similarity(d, common(d));
       if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
     }

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { appRouter } from "@chorus/api";
 import type { Cache } from "@chorus/cache";
+import type { IndexedSearchStats } from "@chorus/search";
 import type {} from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
@@ -15,6 +16,8 @@ export interface MetricsOptions {
   version: string;
   /** This instance's live-session fan-out: sessions with subscribers here, and those subscribers. */
   liveSessions?: () => { sessions: number; subscribers: number };
+  /** The in-process search index's counters, or null when it is off. */
+  searchIndex?: () => IndexedSearchStats | null;
 }
 
 type Labels = Record<string, string>;
@@ -90,7 +93,7 @@ class Exposition {
  */
 export function registerMetrics(
   app: FastifyInstance,
-  { cache, version, liveSessions }: MetricsOptions,
+  { cache, version, liveSessions, searchIndex }: MetricsOptions,
 ): void {
   const procedures = new Set(Object.keys(appRouter._def.procedures));
   const requests = new Map<string, Series>();
@@ -238,6 +241,28 @@ export function registerMetrics(
           "Live-session event subscriptions open on this instance.",
         )
         .sample("chorus_live_session_subscribers", live.subscribers);
+    }
+
+    const index = searchIndex?.();
+    if (index) {
+      out
+        .metric(
+          "chorus_search_answers_total",
+          "counter",
+          "Uncached searches, by what answered: the in-process index, or PostgreSQL while the index was behind the catalog.",
+        )
+        .sample("chorus_search_answers_total", index.fromIndex, { by: "index" })
+        .sample("chorus_search_answers_total", index.fromPostgres, { by: "postgres" })
+        .metric("chorus_search_index_builds_total", "counter", "Builds of the in-process search index.")
+        .sample("chorus_search_index_builds_total", index.builds)
+        .metric("chorus_search_index_songs", "gauge", "Songs in the in-process search index.")
+        .sample("chorus_search_index_songs", index.songs)
+        .metric(
+          "chorus_search_index_build_seconds",
+          "gauge",
+          "How long the last build of the search index took.",
+        )
+        .sample("chorus_search_index_build_seconds", (index.buildMs ?? 0) / 1000);
     }
 
     return reply
