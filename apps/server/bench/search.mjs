@@ -339,6 +339,8 @@ async function main() {
     let rebuild = null;
     if (engine) {
       await seed.query("update artists set name = name where id = (select id from artists limit 1)");
+      // The server reads the revision at most every 250 ms.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const { monitorEventLoopDelay } = await import("node:perf_hooks");
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();

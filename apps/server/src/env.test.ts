@@ -80,6 +80,13 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("keeps the search index in memory unless SEARCH_INDEX=false", () => {
+    expect(loadConfig({}).searchIndex).toBe(true);
+    expect(loadConfig({ SEARCH_INDEX: "false" }).searchIndex).toBe(false);
+    expect(loadConfig({ SEARCH_INDEX: "0" }).searchIndex).toBe(false);
+    expect(problems({ SEARCH_INDEX: "maybe" })).toEqual(["SEARCH_INDEX must be true or false"]);
+  });
+
   it("uses PostgreSQL search unless MEILI_URL is set", () => {
     expect(loadConfig({}, "/srv/chorus")).toMatchObject({
       meiliUrl: undefined,

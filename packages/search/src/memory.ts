@@ -1,5 +1,5 @@
 import type { Db } from "@chorus/db";
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import {
   NO_HITS,
   normalizeQuery,
@@ -130,14 +130,34 @@ export interface CatalogIndex {
   buildMs: number;
 }
 
+/** A document as read from PostgreSQL. */
 interface SourceDoc {
   id: string;
   text: string;
   folded: string;
   vector: string;
   detail: string | null;
-  rank: string;
+  plays?: string;
 }
+
+/** Documents of one kind, read and parsed: lexemes with provisional word numbers. */
+interface Parsed {
+  ids: string[];
+  texts: string[];
+  folded: string[];
+  details: string[];
+  plays: number[];
+  /** Each document's lexemes in position order: entries start[d] .. start[d + 1]. */
+  start: number[];
+  word: number[];
+  pos: number[];
+  label: number[];
+  /** Document numbers in folded order. */
+  byFolded: Int32Array;
+}
+
+/** Rows read at a time: the server parses each page before the next one arrives. */
+const PAGE = 5_000;
 
 /** The number of `key` in `numbers`, given the next number when new. */
 function intern(numbers: Map<string, number>, key: string): number {
@@ -181,35 +201,83 @@ export function parseTsvector(text: string): { word: string; pos: number; label:
   return out;
 }
 
-/** Reads one consistent snapshot of the catalog's search documents. */
-async function load(db: Db) {
+/**
+ * Reads one consistent snapshot of the catalog's search documents, a page at a time (keyset on id)
+ * and each page parsed before the next is asked for, so that neither PostgreSQL's rows nor their
+ * parsing hold the event loop long, and at most a page of rows is in memory.
+ */
+async function load(db: Db, wordIds: Map<string, number>) {
   return db
     .transaction()
     .setIsolationLevel("repeatable read")
     .execute(async (trx) => {
       const revision = await trx.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow();
-      // `rank`: the place in folded order, sorted here so that the server's event loop need not.
-      const artists = await sql<SourceDoc>`select id::text as id, name as text, chorus_fold(name) as folded,
-          to_tsvector('simple', chorus_fold(name))::text as vector, null as detail,
-          row_number() over (order by chorus_fold(name) collate "C", id) - 1 as rank
-        from artists order by id`.execute(trx);
-      const albums =
-        await sql<SourceDoc>`select x.id::text as id, x.title as text, chorus_fold(x.title) as folded,
-          to_tsvector('simple', chorus_fold(x.title))::text as vector, a.name as detail,
-          row_number() over (order by chorus_fold(x.title) collate "C", x.id) - 1 as rank
-        from albums x left join artists a on a.id = x.artist_id order by x.id`.execute(trx);
-      const songs = await sql<SourceDoc & { plays: string }>`select x.id::text as id, x.title as text,
-          chorus_fold(x.title) as folded, x.search_vector::text as vector, x.play_count::text as plays,
-          (select a.name from song_artists sa join artists a on a.id = sa.artist_id
-           where sa.song_id = x.id order by sa.position limit 1) as detail,
-          row_number() over (order by chorus_fold(x.title) collate "C", x.id) - 1 as rank
-        from songs x order by x.id`.execute(trx);
-      return {
-        revision: BigInt(revision.revision),
-        artists: artists.rows,
-        albums: albums.rows,
-        songs: songs.rows,
+      const read = async (
+        page: (after: string) => RawBuilder<SourceDoc>,
+        order: RawBuilder<{ d: number }>,
+      ): Promise<Parsed> => {
+        const parsed: Parsed = {
+          ids: [],
+          texts: [],
+          folded: [],
+          details: [],
+          plays: [],
+          start: [0],
+          word: [],
+          pos: [],
+          label: [],
+          byFolded: new Int32Array(0),
+        };
+        for (let after = "00000000-0000-0000-0000-000000000000"; ; ) {
+          const { rows } = await page(after).execute(trx);
+          for (const [i, row] of rows.entries()) {
+            if ((i & 63) === 63) await pause();
+            parsed.ids.push(row.id);
+            parsed.texts.push(row.text);
+            parsed.folded.push(row.folded);
+            parsed.details.push(row.detail ?? "");
+            parsed.plays.push(Number(row.plays ?? 0));
+            for (const l of parseTsvector(row.vector).sort((x, y) => x.pos - y.pos)) {
+              parsed.word.push(intern(wordIds, l.word));
+              parsed.pos.push(Math.min(l.pos, 65_535));
+              parsed.label.push(l.label);
+            }
+            parsed.start.push(parsed.word.length);
+          }
+          if (rows.length < PAGE) break;
+          after = rows[rows.length - 1]!.id;
+        }
+        // The folded order, sorted by PostgreSQL (collate "C") so that this event loop need not:
+        // document numbers are ranks in id order.
+        const { rows } = await order.execute(trx);
+        parsed.byFolded = Int32Array.from(rows, (r: { d: number }) => Number(r.d));
+        return parsed;
       };
+      const artists = await read(
+        (after) => sql<SourceDoc>`select id::text as id, name as text, chorus_fold(name) as folded,
+          to_tsvector('simple', chorus_fold(name))::text as vector
+          from artists where id > ${after}::uuid order by id limit ${PAGE}`,
+        sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from artists
+          order by chorus_fold(name) collate "C", id`,
+      );
+      const albums = await read(
+        (after) => sql<SourceDoc>`select x.id::text as id, x.title as text, chorus_fold(x.title) as folded,
+          to_tsvector('simple', chorus_fold(x.title))::text as vector, a.name as detail
+          from albums x left join artists a on a.id = x.artist_id
+          where x.id > ${after}::uuid order by x.id limit ${PAGE}`,
+        sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from albums
+          order by chorus_fold(title) collate "C", id`,
+      );
+      const songs = await read(
+        (after) => sql<SourceDoc>`select x.id::text as id, x.title as text, chorus_fold(x.title) as folded,
+          x.search_vector::text as vector, x.play_count::text as plays,
+          (select a.name from song_artists sa join artists a on a.id = sa.artist_id
+           where sa.song_id = x.id order by sa.position limit 1) as detail
+          from songs x where x.id > ${after}::uuid order by x.id limit ${PAGE}`,
+        sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from songs
+          order by chorus_fold(title) collate "C", id`,
+      );
+      return { revision: BigInt(revision.revision), artists, albums, songs };
     });
 }
 
@@ -227,48 +295,10 @@ function lists(count: number, owners: Int32Array, values: Int32Array, length: nu
 /** Builds the index from a snapshot read now; yields to the event loop as it goes. */
 export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
   const started = performance.now();
-  const source = await load(db);
   const wordIds = new Map<string, number>();
   const gramIds = new Map<string, number>();
-
-  // Pass 1: each document's lexemes in position order, with provisional word numbers.
-  type Parsed = {
-    docs: SourceDoc[];
-    start: Int32Array;
-    word: Int32Array;
-    pos: Uint16Array;
-    label: Uint8Array;
-  };
-  const parse = async (docs: SourceDoc[]): Promise<Parsed> => {
-    const start = new Int32Array(docs.length + 1);
-    let word: number[] = [];
-    const pos: number[] = [];
-    const label: number[] = [];
-    for (let d = 0; d < docs.length; d++) {
-      if ((d & 63) === 63) await pause();
-      const lexemes = parseTsvector(docs[d]!.vector).sort((a, b) => a.pos - b.pos);
-      for (const l of lexemes) {
-        word.push(intern(wordIds, l.word));
-        pos.push(Math.min(l.pos, 65_535));
-        label.push(l.label);
-      }
-      start[d + 1] = word.length;
-    }
-    const result = {
-      docs,
-      start,
-      word: Int32Array.from(word),
-      pos: Uint16Array.from(pos),
-      label: Uint8Array.from(label),
-    };
-    word = [];
-    return result;
-  };
-  const parsed = {
-    songs: await parse(source.songs),
-    albums: await parse(source.albums),
-    artists: await parse(source.artists),
-  };
+  const source = await load(db, wordIds);
+  const parsed = { songs: source.songs, albums: source.albums, artists: source.artists };
 
   // Words in code-unit order: a prefix is then one range of word numbers.
   const words = [...wordIds.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -288,9 +318,14 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
   };
 
   const docs = async (p: Parsed): Promise<Docs> => {
-    const n = p.docs.length;
-    const word = p.word.map((w) => rank[w]!);
-    await pause();
+    const n = p.ids.length;
+    const word = new Int32Array(p.word.length);
+    for (let e = 0; e < word.length; e++) {
+      if ((e & 4095) === 4095) await pause();
+      word[e] = rank[p.word[e]!]!;
+    }
+    const start = Int32Array.from(p.start);
+    await yieldNow();
     // Postings: each document once per word.
     const owners = new Int32Array(word.length);
     const values = new Int32Array(word.length);
@@ -298,7 +333,7 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
     let count = 0;
     for (let d = 0; d < n; d++) {
       if ((d & 63) === 63) await pause();
-      for (let e = p.start[d]!; e < p.start[d + 1]!; e++) {
+      for (let e = start[d]!; e < start[d + 1]!; e++) {
         const w = word[e]!;
         if (last[w] === d) continue;
         last[w] = d;
@@ -306,19 +341,21 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
         values[count++] = d;
       }
     }
-    const folded = new StringList(p.docs.map((doc) => doc.folded));
-    const byFolded = new Int32Array(n);
-    for (let d = 0; d < n; d++) byFolded[Number(p.docs[d]!.rank)] = d;
+    // Each of these takes a few milliseconds at 100,000 songs: other work runs between them.
+    const step = async <T>(make: () => T): Promise<T> => {
+      await yieldNow();
+      return make();
+    };
     return {
-      ids: new StringList(p.docs.map((doc) => doc.id)),
-      texts: new StringList(p.docs.map((doc) => doc.text)),
-      details: new StringList(p.docs.map((doc) => doc.detail ?? "")),
-      folded,
-      byFolded,
-      entries: { start: p.start, values: word },
-      positions: p.pos,
-      labels: p.label,
-      postings: lists(words.length, owners, values, count),
+      ids: await step(() => new StringList(p.ids)),
+      texts: await step(() => new StringList(p.texts)),
+      details: await step(() => new StringList(p.details)),
+      folded: await step(() => new StringList(p.folded)),
+      byFolded: p.byFolded,
+      entries: { start, values: word },
+      positions: await step(() => Uint16Array.from(p.pos)),
+      labels: await step(() => Uint8Array.from(p.label)),
+      postings: await step(() => lists(words.length, owners, values, count)),
     };
   };
 
@@ -327,10 +364,9 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
     const base = await docs(p);
     const owners: number[] = [];
     const values: number[] = [];
-
-    for (let d = 0; d < p.docs.length; d++) {
+    for (let d = 0; d < p.ids.length; d++) {
       if ((d & 63) === 63) await pause();
-      const ids = gramsOf(p.docs[d]!.folded);
+      const ids = gramsOf(p.folded[d]!);
       for (const g of ids) {
         owners.push(g);
         values.push(d);
@@ -339,12 +375,12 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
     return (count: number): NameDocs => ({
       ...base,
       grams: lists(count, Int32Array.from(owners), Int32Array.from(values), owners.length),
-      docGrams: lists(p.docs.length, Int32Array.from(values), Int32Array.from(owners), owners.length),
+      docGrams: lists(p.ids.length, Int32Array.from(values), Int32Array.from(owners), owners.length),
     });
   };
 
   const songs = await docs(parsed.songs);
-  const plays = Float64Array.from(source.songs, (s) => Number(s.plays));
+  const plays = Float64Array.from(source.songs.plays);
   const albums = await names(parsed.albums);
   const artists = await names(parsed.artists);
 
