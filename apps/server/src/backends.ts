@@ -196,7 +196,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
         media: config.cloudinaryUrl ? "Cloudinary (CLOUDINARY_URL)" : `local disk in ${config.dataDir}/media`,
         search: config.meiliUrl
           ? `Meilisearch at ${redactUrl(config.meiliUrl).replace(/\/$/, "")} (indexes ${config.meiliIndexPrefix}*; PostgreSQL while it is down)`
-          : "PostgreSQL full text + trigrams (set MEILI_URL for Meilisearch)",
+          : config.searchIndex
+            ? "in-process index of PostgreSQL's search documents (set MEILI_URL for Meilisearch)"
+            : "PostgreSQL full text + trigrams (SEARCH_INDEX=false; set MEILI_URL for Meilisearch)",
         mail: config.smtpUrl
           ? `SMTP at ${redactUrl(config.smtpUrl)}`
           : `outbox folder ${outbox} (codes are also logged; set SMTP_URL to send real mail)`,
