@@ -35,8 +35,11 @@ import {
 
 /** pg_trgm's default similarity threshold (its `%` operator). */
 const SIMILARITY = 0.3;
-/** What a word weighs where it is found, by its tsvector label D, C, B, A (as the engine's WEIGHTS). */
-const WEIGHTS = [0.1, 0.2, 0.4, 1.0];
+/**
+ * What a word weighs where it is found, by its tsvector label D, C, B, A: the engine's WEIGHTS
+ * {0.1, 0.2, 0.4, 1.0}, times ten, so that sums are exact whatever their order.
+ */
+const WEIGHTS = [1, 2, 4, 10];
 const LABELS: Record<string, number> = { D: 0, C: 1, B: 2, A: 3 };
 /** Past the end of any word that starts with a prefix, in code-unit order (no word holds U+FFFF). */
 const AFTER = "\uffff";
@@ -48,7 +51,8 @@ const SLICE_MS = 8;
 /** The distinct trigrams of a folded text as pg_trgm makes them: each word padded "  word ", in threes. */
 export function trigrams(text: string): Set<string> {
   const out = new Set<string>();
-  for (const word of text.match(/[\p{L}\p{N}]+/gu) ?? []) {
+  // Letters, digits and combining marks (Devanagari vowel signs, say) are word characters to pg_trgm.
+  for (const word of text.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []) {
     const chars = [" ", " ", ...word, " "];
     for (let i = 0; i + 2 < chars.length; i++) out.add(chars[i]! + chars[i + 1]! + chars[i + 2]!);
   }
@@ -206,14 +210,14 @@ export function parseTsvector(text: string): { word: string; pos: number; label:
  * and each page parsed before the next is asked for, so that neither PostgreSQL's rows nor their
  * parsing hold the event loop long, and at most a page of rows is in memory.
  */
-async function load(db: Db, wordIds: Map<string, number>) {
+async function load(db: Db, wordIds: Map<string, number>, signal?: AbortSignal) {
   return db
     .transaction()
     .setIsolationLevel("repeatable read")
     .execute(async (trx) => {
       const revision = await trx.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow();
       const read = async (
-        page: (after: string) => RawBuilder<SourceDoc>,
+        page: (after: RawBuilder<boolean>) => RawBuilder<SourceDoc>,
         order: RawBuilder<{ d: number }>,
       ): Promise<Parsed> => {
         const parsed: Parsed = {
@@ -228,8 +232,11 @@ async function load(db: Db, wordIds: Map<string, number>) {
           label: [],
           byFolded: new Int32Array(0),
         };
-        for (let after = "00000000-0000-0000-0000-000000000000"; ; ) {
-          const { rows } = await page(after).execute(trx);
+        for (let after: string | null = null; ; ) {
+          signal?.throwIfAborted();
+          const { rows } = await page(
+            after === null ? sql<boolean>`true` : sql<boolean>`x.id > ${after}::uuid`,
+          ).execute(trx);
           for (const [i, row] of rows.entries()) {
             if ((i & 63) === 63) await pause();
             parsed.ids.push(row.id);
@@ -251,12 +258,16 @@ async function load(db: Db, wordIds: Map<string, number>) {
         // document numbers are ranks in id order.
         const { rows } = await order.execute(trx);
         parsed.byFolded = Int32Array.from(rows, (r: { d: number }) => Number(r.d));
+        if (parsed.byFolded.length !== parsed.ids.length)
+          throw new Error(
+            `search index: ${parsed.ids.length} documents read but ${parsed.byFolded.length} ordered`,
+          );
         return parsed;
       };
       const artists = await read(
         (after) => sql<SourceDoc>`select id::text as id, name as text, chorus_fold(name) as folded,
           to_tsvector('simple', chorus_fold(name))::text as vector
-          from artists where id > ${after}::uuid order by id limit ${PAGE}`,
+          from artists x where ${after} order by id limit ${PAGE}`,
         sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from artists
           order by chorus_fold(name) collate "C", id`,
       );
@@ -264,7 +275,7 @@ async function load(db: Db, wordIds: Map<string, number>) {
         (after) => sql<SourceDoc>`select x.id::text as id, x.title as text, chorus_fold(x.title) as folded,
           to_tsvector('simple', chorus_fold(x.title))::text as vector, a.name as detail
           from albums x left join artists a on a.id = x.artist_id
-          where x.id > ${after}::uuid order by x.id limit ${PAGE}`,
+          where ${after} order by x.id limit ${PAGE}`,
         sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from albums
           order by chorus_fold(title) collate "C", id`,
       );
@@ -273,7 +284,7 @@ async function load(db: Db, wordIds: Map<string, number>) {
           x.search_vector::text as vector, x.play_count::text as plays,
           (select a.name from song_artists sa join artists a on a.id = sa.artist_id
            where sa.song_id = x.id order by sa.position limit 1) as detail
-          from songs x where x.id > ${after}::uuid order by x.id limit ${PAGE}`,
+          from songs x where ${after} order by x.id limit ${PAGE}`,
         sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from songs
           order by chorus_fold(title) collate "C", id`,
       );
@@ -293,11 +304,11 @@ function lists(count: number, owners: Int32Array, values: Int32Array, length: nu
 }
 
 /** Builds the index from a snapshot read now; yields to the event loop as it goes. */
-export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
+export async function buildCatalogIndex(db: Db, signal?: AbortSignal): Promise<CatalogIndex> {
   const started = performance.now();
   const wordIds = new Map<string, number>();
   const gramIds = new Map<string, number>();
-  const source = await load(db, wordIds);
+  const source = await load(db, wordIds, signal);
   const parsed = { songs: source.songs, albums: source.albums, artists: source.artists };
 
   // Words in code-unit order: a prefix is then one range of word numbers.
@@ -389,6 +400,7 @@ export async function buildCatalogIndex(db: Db): Promise<CatalogIndex> {
   const values: number[] = [];
   const wordGramCounts = new Int32Array(words.length);
   for (let w = 0; w < words.length; w++) {
+    if ((w & 255) === 255) await pause();
     const word = words[w]!;
     const length = [...word].length;
     if (length < 3 || length > 40 || !/^[\p{L}\p{N}]+$/u.test(word)) continue;
@@ -456,7 +468,7 @@ export class Scratch {
   readonly gramStamp: Int32Array;
   /** Best weight per mask bit, for the document being scored (all zero between documents). */
   readonly best = new Float64Array(32);
-  stamp = 0;
+  private stamp = 0;
   constructor(index: CatalogIndex) {
     this.wordMask = new Int32Array(index.words.length);
     this.wordStamp = new Int32Array(index.words.length);
@@ -466,6 +478,22 @@ export class Scratch {
       albums: new Int32Array(index.albums.ids.length),
       artists: new Int32Array(index.artists.ids.length),
     };
+  }
+
+  /**
+   * Before each query. The stamps live in Int32Arrays: long before the count could wrap (after some
+   * hundreds of millions of searches), the arrays are cleared and it starts again; never in the middle
+   * of a query, which takes a dozen stamps at most.
+   */
+  begin(): void {
+    if (this.stamp < 2 ** 30) return;
+    this.stamp = 0;
+    for (const a of [this.wordStamp, this.gramStamp, ...Object.values(this.seen)]) a.fill(0);
+  }
+
+  /** A stamp no array holds yet. */
+  next(): number {
+    return ++this.stamp;
   }
 }
 
@@ -528,6 +556,7 @@ function nearestWords(index: CatalogIndex, word: string): string[] {
 }
 
 function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct: boolean): Query | null {
+  scratch.begin();
   const text = normalizeQuery(q);
   if (text === "") return null;
   if (isPrefixQuery(text)) return { prepared: prefixQuery(text), groups: [], all: 0, stamp: 0, maxScore: 0 };
@@ -553,7 +582,7 @@ function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct:
     return group;
   });
   // Each word's mask: which groups it matches, and which query word it is exactly.
-  const stamp = ++scratch.stamp;
+  const stamp = scratch.next();
   const mark = (word: number, bit: number) => {
     if (scratch.wordStamp[word] !== stamp) {
       scratch.wordStamp[word] = stamp;
@@ -624,7 +653,7 @@ function eachMatch(
     if (n < least) [rarest, least] = [groups[i]!, n];
   }
   if (least === 0) return;
-  const walk = ++scratch.stamp;
+  const walk = scratch.next();
   const { start, values } = docs.entries;
   const { wordMask, wordStamp, best } = scratch;
   for (let i = 0; i < rarest.length; i += 2) {
@@ -763,7 +792,7 @@ function rankNames(
   const matched: number[] = [];
   eachMatch(docs, query, scratch, scratch.seen[kind], (d) => void matched.push(d));
   // A name's trigrams in common with the query: counted on the name's own list.
-  const stamp = ++scratch.stamp;
+  const stamp = scratch.next();
   for (const g of queryGrams) scratch.gramStamp[g] = stamp;
   const common = (d: number) => {
     let n = 0;
@@ -788,7 +817,7 @@ function rankNames(
   const rarest = [...queryGrams].sort((x, y) => posting(x) - posting(y));
   const needed = Math.ceil(SIMILARITY * grams.size - 1e-9);
   const seen = scratch.seen[kind];
-  const walk = ++scratch.stamp;
+  const walk = scratch.next();
   for (const d of matched) seen[d] = walk;
   for (const g of rarest.slice(0, Math.max(0, rarest.length - needed + 1))) {
     for (let p = docs.grams.start[g]!; p < docs.grams.start[g + 1]!; p++) {
@@ -802,6 +831,57 @@ function rankNames(
     }
   }
   return best.best.map((h) => h.d);
+}
+
+/**
+ * Songs, albums and artists for a request, from the index (playlists are left empty), and the query
+ * as PostgreSQL takes it, with the corrections found here, for public playlists.
+ */
+export function searchIndex(
+  index: CatalogIndex,
+  scratch: Scratch,
+  request: SearchRequest,
+): { hits: SearchHits; prepared: Prepared | null } {
+  const wanted = new Set<SearchType>(request.types);
+  const query = prepareQuery(index, scratch, request.q, true);
+  const { limit } = request;
+  if (!query || wanted.size === 0 || limit < 1) return { hits: { ...NO_HITS }, prepared: null };
+  const ids = (docs: Docs, numbers: number[]) => numbers.map((d) => docs.ids.at(d));
+  const hits: SearchHits = {
+    songs: wanted.has("songs") ? ids(index.songs, rankSongs(index, scratch, query, limit)) : [],
+    albums: wanted.has("albums") ? ids(index.albums, rankNames(index, scratch, "albums", query, limit)) : [],
+    artists: wanted.has("artists")
+      ? ids(index.artists, rankNames(index, scratch, "artists", query, limit))
+      : [],
+    playlists: [],
+  };
+  return { hits, prepared: query.prepared };
+}
+
+/** Autocomplete's suggestions from the index: no typo correction, as in PostgreSQL (a prefix being typed is not a typo yet). */
+export function suggestFromIndex(
+  index: CatalogIndex,
+  scratch: Scratch,
+  prefix: string,
+  limit: number,
+): Suggestion[] {
+  const query = prepareQuery(index, scratch, prefix, false);
+  if (!query || limit < 1) return [];
+  const suggest = (type: Suggestion["type"], docs: Docs, numbers: number[]): Suggestion[] =>
+    numbers.map((d) => ({
+      type,
+      id: docs.ids.at(d),
+      text: docs.texts.at(d),
+      detail: docs.details.at(d) || null,
+    }));
+  return pickSuggestions(
+    [
+      ...suggest("artist", index.artists, rankNames(index, scratch, "artists", query, limit)),
+      ...suggest("album", index.albums, rankNames(index, scratch, "albums", query, limit)),
+      ...suggest("song", index.songs, rankSongs(index, scratch, query, limit)),
+    ],
+    limit,
+  );
 }
 
 // ---------- the engine ----------
@@ -866,11 +946,14 @@ export function createIndexedSearch(
   let lastBuild = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** Aborted by close(): a build in progress stops at its next page and rolls back. */
+  const stopping = new AbortController();
   let failing = false;
   const counters = { builds: 0, fromIndex: 0, fromPostgres: 0 };
 
   const build = (): Promise<void> => {
-    building ??= buildCatalogIndex(db)
+    if (closed) return Promise.resolve();
+    building ??= buildCatalogIndex(db, stopping.signal)
       .then((built) => {
         if (closed) return;
         held = { index: built, scratch: new Scratch(built) };
@@ -948,35 +1031,21 @@ export function createIndexedSearch(
     kind: "postgres",
 
     async search(request: SearchRequest): Promise<SearchHits> {
+      const wanted = new Set<SearchType>(request.types);
+      // Public playlists alone are PostgreSQL's whatever the index's state: not counted as either.
+      const catalogTypes = wanted.has("songs") || wanted.has("albums") || wanted.has("artists");
       const current = await usable();
       if (!current) {
-        counters.fromPostgres++;
+        if (catalogTypes) counters.fromPostgres++;
         return postgres.search(request);
       }
-      const { index, scratch } = current;
-      counters.fromIndex++;
-      const wanted = new Set<SearchType>(request.types);
-      const query = prepareQuery(index, scratch, request.q, true);
-      if (!query || wanted.size === 0) return { ...NO_HITS };
-      const { limit } = request;
-      const ids = (docs: Docs, numbers: number[]) => numbers.map((d) => docs.ids.at(d));
+      if (catalogTypes) counters.fromIndex++;
+      const { hits, prepared } = searchIndex(current.index, current.scratch, request);
       // Public playlists change with every edit: PostgreSQL, with the corrections found here.
-      const playlists = wanted.has("playlists")
-        ? idsQuery("playlists", query.prepared, limit)
-            .execute(db)
-            .then((r) => r.rows.map((row) => row.id))
-        : Promise.resolve([]);
-      const hits: SearchHits = {
-        songs: wanted.has("songs") ? ids(index.songs, rankSongs(index, scratch, query, limit)) : [],
-        albums: wanted.has("albums")
-          ? ids(index.albums, rankNames(index, scratch, "albums", query, limit))
-          : [],
-        artists: wanted.has("artists")
-          ? ids(index.artists, rankNames(index, scratch, "artists", query, limit))
-          : [],
-        playlists: [],
-      };
-      hits.playlists = await playlists;
+      if (prepared && request.types.includes("playlists") && request.limit >= 1) {
+        const { rows } = await idsQuery("playlists", prepared, request.limit).execute(db);
+        hits.playlists = rows.map((row) => row.id);
+      }
       return hits;
     },
 
@@ -986,26 +1055,8 @@ export function createIndexedSearch(
         counters.fromPostgres++;
         return postgres.autocomplete(prefix, limit);
       }
-      const { index, scratch } = current;
       counters.fromIndex++;
-      // No typo correction while typing, as in PostgreSQL: a prefix being typed is not a typo yet.
-      const query = prepareQuery(index, scratch, prefix, false);
-      if (!query || limit < 1) return [];
-      const suggest = (type: Suggestion["type"], docs: Docs, numbers: number[]): Suggestion[] =>
-        numbers.map((d) => ({
-          type,
-          id: docs.ids.at(d),
-          text: docs.texts.at(d),
-          detail: docs.details.at(d) || null,
-        }));
-      return pickSuggestions(
-        [
-          ...suggest("artist", index.artists, rankNames(index, scratch, "artists", query, limit)),
-          ...suggest("album", index.albums, rankNames(index, scratch, "albums", query, limit)),
-          ...suggest("song", index.songs, rankSongs(index, scratch, query, limit)),
-        ],
-        limit,
-      );
+      return suggestFromIndex(current.index, current.scratch, prefix, limit);
     },
 
     async current() {
@@ -1034,6 +1085,7 @@ export function createIndexedSearch(
 
     close() {
       closed = true;
+      stopping.abort();
       clearTimeout(timer);
       clearInterval(playsTimer);
     },

@@ -10,7 +10,16 @@ import {
   type SearchEngine,
   type SearchType,
 } from "./engine.js";
-import { createIndexedSearch, type IndexedSearch, parseTsvector, trigrams } from "./memory.js";
+import {
+  buildCatalogIndex,
+  createIndexedSearch,
+  type IndexedSearch,
+  parseTsvector,
+  Scratch,
+  searchIndex,
+  suggestFromIndex,
+  trigrams,
+} from "./memory.js";
 import { createPostgresSearch, idsQuery, prepare, unknownWordsQuery } from "./postgres.js";
 import { type Fixtures, seedCatalog } from "./test-catalog.js";
 
@@ -541,6 +550,9 @@ describe("the in-process index", () => {
       ["a", "ab"],
       ["bjork", "bjork gudmundsdottir"],
       ["x", "y"],
+      // Combining marks (Devanagari vowel signs) are part of words to pg_trgm.
+      ["हिन्दी", "हिन्द"],
+      ["हिन्दी गाना", "गाना"],
     ];
     const { rows } = await sql<{ sim: number }>`
       select similarity(a, b) as sim from unnest(${pairs.map((p) => p[0]!)}::text[], ${pairs.map((p) => p[1]!)}::text[])
@@ -634,5 +646,29 @@ describe("the in-process index", () => {
     } finally {
       fresh.close();
     }
+  });
+
+  it("answers the same after its scratch stamps have run for hundreds of millions of searches", async () => {
+    const index = await buildCatalogIndex(db);
+    const fresh = new Scratch(index);
+    const worn = new Scratch(index);
+    // Just below where the stamps are cleared: some queries run before, some after.
+    (worn as unknown as { stamp: number }).stamp = 2 ** 30 - 7;
+    const request = (q: string) => ({ q, types: [...SEARCH_TYPES], limit: 10 });
+    for (const q of ["beatls", "hey jude", "sigur ros", "acdc", "love", "b", "homogenik", "velvet harbor"]) {
+      expect(searchIndex(index, worn, request(q)).hits, q).toEqual(
+        searchIndex(index, fresh, request(q)).hits,
+      );
+      expect(suggestFromIndex(index, worn, q, 8), q).toEqual(suggestFromIndex(index, fresh, q, 8));
+    }
+    expect((worn as unknown as { stamp: number }).stamp).toBeLessThan(1_000);
+  });
+
+  it("stops a build when closed, and leaves nothing running", async () => {
+    const fresh = createIndexedSearch(db, engine);
+    const building = fresh.current();
+    fresh.close();
+    await expect(building).resolves.toBeUndefined();
+    expect(fresh.stats()).toMatchObject({ builds: 0, revision: null });
   });
 });

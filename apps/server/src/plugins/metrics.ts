@@ -249,7 +249,7 @@ export function registerMetrics(
         .metric(
           "chorus_search_answers_total",
           "counter",
-          "Uncached searches, by what answered: the in-process index, or PostgreSQL while the index was behind the catalog.",
+          "Uncached searches of songs, albums and artists (and autocompletes), by what answered: the in-process index, or PostgreSQL while the index was behind the catalog.",
         )
         .sample("chorus_search_answers_total", index.fromIndex, { by: "index" })
         .sample("chorus_search_answers_total", index.fromPostgres, { by: "postgres" })
