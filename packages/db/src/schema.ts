@@ -302,6 +302,8 @@ export interface ViewRefreshesTable {
 export interface CatalogStateTable {
   id: Generated<boolean>;
   revision: ColumnType<string, never, never>;
+  /** Moves only when the search documents change (songs, albums, artists; migration 009). */
+  search_revision: ColumnType<string, never, never>;
 }
 
 /** A signed-in user's searches; one row per normalized query, the newest kept. */

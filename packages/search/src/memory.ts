@@ -22,13 +22,15 @@ import {
 } from "./postgres.js";
 
 // The catalog's search documents held in this process (decision 012): the same documents, words and
-// rules as the PostgreSQL engine (postgres.ts), answered from arrays instead of SQL.
+// matching as the PostgreSQL engine (postgres.ts), a simpler ranking, answered from arrays, not SQL.
 // - Built from one consistent snapshot of the database: the songs' own `search_vector` (so the words,
 //   their positions and their fields are PostgreSQL's, not a second tokenizer's) and the names of
 //   albums and artists, parsed by the same `to_tsvector('simple', chorus_fold(...))` as their indexes.
-// - Tagged with the catalog revision of that snapshot, and used only while the revision is unchanged:
-//   until a fresh index is built, PostgreSQL answers. Public playlists, which users edit all the time
-//   and which are not part of the catalog revision, are always searched in PostgreSQL.
+// - Tagged with the catalog revision and the search documents' revision of that snapshot, and used
+//   only while the search documents are unchanged (a catalog change that leaves them alone, such as
+//   lyrics, costs one read): until a fresh index is built, PostgreSQL answers. Public playlists, which
+//   users edit all the time and which are not part of the catalog revision, are always searched in
+//   PostgreSQL.
 // - Words are sorted, so "every word starting with x" is one range of word numbers, and each word has
 //   the list of documents it is in. A query word matches by that range, or by its corrections (the
 //   nearest words by trigram similarity, and letter swaps) when it is no word nor the start of one.
@@ -118,8 +120,13 @@ interface NameDocs extends Docs {
 }
 
 export interface CatalogIndex {
-  /** The catalog revision of the snapshot it was built from. */
+  /**
+   * The catalog revision it holds: that of its snapshot, moved on when the catalog changes in ways
+   * the search documents do not see (their own revision unchanged).
+   */
   revision: bigint;
+  /** The search documents' revision of its snapshot (migration 009). */
+  searchRevision: bigint;
   /** Every word of every document, sorted by code units. */
   words: string[];
   /** Trigram → number, for the dictionary and the names. */
@@ -215,7 +222,10 @@ async function load(db: Db, wordIds: Map<string, number>, signal?: AbortSignal) 
     .transaction()
     .setIsolationLevel("repeatable read")
     .execute(async (trx) => {
-      const revision = await trx.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow();
+      const revision = await trx
+        .selectFrom("catalog_state")
+        .select(["revision", "search_revision"])
+        .executeTakeFirstOrThrow();
       const read = async (
         page: (after: RawBuilder<boolean>) => RawBuilder<SourceDoc>,
         order: RawBuilder<{ d: number }>,
@@ -288,7 +298,13 @@ async function load(db: Db, wordIds: Map<string, number>, signal?: AbortSignal) 
         sql<{ d: number }>`select (row_number() over (order by id) - 1)::int as d from songs
           order by chorus_fold(title) collate "C", id`,
       );
-      return { revision: BigInt(revision.revision), artists, albums, songs };
+      return {
+        revision: BigInt(revision.revision),
+        searchRevision: BigInt(revision.search_revision),
+        artists,
+        albums,
+        songs,
+      };
     });
 }
 
@@ -414,6 +430,7 @@ export async function buildCatalogIndex(db: Db, signal?: AbortSignal): Promise<C
   const gramCount = gramIds.size;
   return {
     revision: source.revision,
+    searchRevision: source.searchRevision,
     words,
     gramIds,
     wordGrams: lists(gramCount, Int32Array.from(owners), Int32Array.from(values), owners.length),
@@ -990,10 +1007,35 @@ export function createIndexedSearch(
     }
   };
 
+  /**
+   * Whether the search documents are still those of the index: read after the caller's revision, so
+   * the answer holds for it. Concurrent callers share one read.
+   */
+  let checking: Promise<boolean> | null = null;
+  const unchanged = (current: NonNullable<typeof held>): Promise<boolean> => {
+    checking ??= db
+      .selectFrom("catalog_state")
+      .select(["revision", "search_revision"])
+      .executeTakeFirstOrThrow()
+      .then((row) => {
+        if (BigInt(row.search_revision) !== current.index.searchRevision) return false;
+        // Lyrics, genres and the like moved the catalog, not the search documents: still current.
+        const revision = BigInt(row.revision);
+        if (revision > current.index.revision) current.index.revision = revision;
+        return true;
+      })
+      .finally(() => {
+        checking = null;
+      });
+    return checking;
+  };
+
   /** The index if it holds the catalog at `revision` (or later); else null, and a rebuild is on its way. */
   const usable = async () => {
     const revision = BigInt(await readRevision());
     if (held && held.index.revision >= revision) return held;
+    const current = held;
+    if (current && (await unchanged(current)) && current.index.revision >= revision) return current;
     schedule();
     return null;
   };
@@ -1009,11 +1051,12 @@ export function createIndexedSearch(
         .transaction()
         .setIsolationLevel("repeatable read")
         .execute(async (trx) => {
-          const { revision } = await trx
+          const state = await trx
             .selectFrom("catalog_state")
-            .select("revision")
+            .select("search_revision")
             .executeTakeFirstOrThrow();
-          if (BigInt(revision) !== index.revision) return;
+          // The same songs in the same order as long as the search documents are unchanged.
+          if (BigInt(state.search_revision) !== index.searchRevision) return;
           const { rows } = await sql<{
             plays: string;
           }>`select play_count::text as plays from songs order by id`.execute(trx);
@@ -1063,6 +1106,8 @@ export function createIndexedSearch(
       while (!closed) {
         const revision = BigInt(await readRevision());
         if (held && held.index.revision >= revision) return;
+        const current = held;
+        if (current && (await unchanged(current)) && current.index.revision >= revision) return;
         if (timer) {
           clearTimeout(timer);
           timer = undefined;

@@ -671,4 +671,53 @@ describe("the in-process index", () => {
     await expect(building).resolves.toBeUndefined();
     expect(fresh.stats()).toMatchObject({ builds: 0, revision: null });
   });
+
+  it("stays current through catalog changes the search documents do not see; rebuilds for those they do", async () => {
+    const state = async () => {
+      const row = await db
+        .selectFrom("catalog_state")
+        .select(["revision", "search_revision"])
+        .executeTakeFirstOrThrow();
+      return { catalog: BigInt(row.revision), search: BigInt(row.search_revision) };
+    };
+    const fresh = createIndexedSearch(db, engine, { rebuildGapMs: 0 });
+    const song = await db
+      .selectFrom("songs")
+      .select(["id", "title"])
+      .where("id", "=", f.songs.heyJude)
+      .executeTakeFirstOrThrow();
+    try {
+      await fresh.current();
+      const run = () => fresh.search({ q: "hey jude", types: ["songs"], limit: 5 });
+      const before = await state();
+      // A genre is catalog, not search: the revision moves, the index still answers, no rebuild.
+      await db.updateTable("songs").set({ genre: "Britpop test" }).where("id", "=", song.id).execute();
+      await db
+        .updateTable("playlists")
+        .set({ name: "Road Trip Classics" })
+        .where("id", "=", f.playlists.roadTrip)
+        .execute();
+      const after = await state();
+      expect(after.catalog).toBeGreaterThan(before.catalog);
+      expect(after.search).toBe(before.search);
+      const stats = fresh.stats();
+      expect((await run()).songs[0]).toBe(song.id);
+      expect(fresh.stats()).toMatchObject({ builds: stats.builds, fromIndex: stats.fromIndex + 1 });
+
+      // A title is search: PostgreSQL answers at once, with the change, and the index is rebuilt.
+      await db.updateTable("songs").set({ title: "Hey Jules" }).where("id", "=", song.id).execute();
+      expect((await state()).search).toBeGreaterThan(after.search);
+      expect((await fresh.search({ q: "hey jules", types: ["songs"], limit: 5 })).songs[0]).toBe(song.id);
+      expect(fresh.stats().fromPostgres).toBe(stats.fromPostgres + 1);
+      await fresh.current();
+      expect(fresh.stats().builds).toBe(stats.builds + 1);
+    } finally {
+      await db
+        .updateTable("songs")
+        .set({ title: song.title, genre: null })
+        .where("id", "=", song.id)
+        .execute();
+      fresh.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import * as search from "./2026-11-25-005-search.js";
 import * as sessions from "./2026-11-26-006-sessions.js";
 import * as mongoImport from "./2026-11-26-007-import.js";
 import * as sessionsMore from "./2026-11-26-008-sessions-more.js";
+import * as searchRevision from "./2026-11-26-009-search-revision.js";
 
 /**
  * Every migration, by name. Names sort in the order they run (date prefix); Kysely's Migrator
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26-006-sessions": sessions,
   "2026-11-26-007-import": mongoImport,
   "2026-11-26-008-sessions-more": sessionsMore,
+  "2026-11-26-009-search-revision": searchRevision,
 };
