@@ -113,7 +113,7 @@ interface Docs {
 }
 
 interface NameDocs extends Docs {
-  /** Trigram number → documents whose folded name has it; and each document's trigram count. */
+  /** Trigram number → documents whose folded name has it. */
   grams: Lists;
   /** Each document's trigram numbers (their count is its list's length). */
   docGrams: Lists;
