@@ -249,7 +249,7 @@ async function main() {
          select initcap(array_to_string(array(
                   select ($1::text[])[(1 + (g * 2654435761::bigint + k * 40503) % $2::int)::int]
                   from generate_series(1, 1 + g % 4) k), ' ')),
-                al.id, g % 12 + 1, 120000 + (g * 7919) % 180000
+                al.id, g % 12 + 1, 120000 + (g::bigint * 7919) % 180000
          from generate_series(0, $3::int - 1) g
          join (select id, row_number() over (order by id) - 1 as n from albums) al
            on al.n = g % (select count(*) from albums)`,
