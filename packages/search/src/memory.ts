@@ -212,6 +212,15 @@ export function parseTsvector(text: string): { word: string; pos: number; label:
   return out;
 }
 
+/** The catalog's revision and its search documents' revision, read together (migrations 003, 009). */
+async function catalogState(db: Db): Promise<{ revision: bigint; searchRevision: bigint }> {
+  const row = await db
+    .selectFrom("catalog_state")
+    .select(["revision", "search_revision"])
+    .executeTakeFirstOrThrow();
+  return { revision: BigInt(row.revision), searchRevision: BigInt(row.search_revision) };
+}
+
 /**
  * Reads one consistent snapshot of the catalog's search documents, a page at a time (keyset on id)
  * and each page parsed before the next is asked for, so that neither PostgreSQL's rows nor their
@@ -222,10 +231,7 @@ async function load(db: Db, wordIds: Map<string, number>, signal?: AbortSignal) 
     .transaction()
     .setIsolationLevel("repeatable read")
     .execute(async (trx) => {
-      const revision = await trx
-        .selectFrom("catalog_state")
-        .select(["revision", "search_revision"])
-        .executeTakeFirstOrThrow();
+      const state = await catalogState(trx);
       const read = async (
         page: (after: RawBuilder<boolean>) => RawBuilder<SourceDoc>,
         order: RawBuilder<{ d: number }>,
@@ -299,8 +305,7 @@ async function load(db: Db, wordIds: Map<string, number>, signal?: AbortSignal) 
           order by chorus_fold(title) collate "C", id`,
       );
       return {
-        revision: BigInt(revision.revision),
-        searchRevision: BigInt(revision.search_revision),
+        ...state,
         artists,
         albums,
         songs,
@@ -953,10 +958,7 @@ export function createIndexedSearch(
   options: IndexedSearchOptions = {},
 ): IndexedSearch {
   const gap = options.rebuildGapMs ?? 2_000;
-  const readRevision =
-    options.revision ??
-    (async () =>
-      (await db.selectFrom("catalog_state").select("revision").executeTakeFirstOrThrow()).revision);
+  const readRevision = options.revision ?? (async () => (await catalogState(db)).revision);
   /** The index, with the scratch arrays its queries use: swapped as one. */
   let held: { index: CatalogIndex; scratch: Scratch } | null = null;
   let building: Promise<void> | null = null;
@@ -1013,14 +1015,10 @@ export function createIndexedSearch(
    */
   let checking: Promise<boolean> | null = null;
   const unchanged = (current: NonNullable<typeof held>): Promise<boolean> => {
-    checking ??= db
-      .selectFrom("catalog_state")
-      .select(["revision", "search_revision"])
-      .executeTakeFirstOrThrow()
-      .then((row) => {
-        if (BigInt(row.search_revision) !== current.index.searchRevision) return false;
+    checking ??= catalogState(db)
+      .then(({ revision, searchRevision }) => {
+        if (searchRevision !== current.index.searchRevision) return false;
         // Lyrics, genres and the like moved the catalog, not the search documents: still current.
-        const revision = BigInt(row.revision);
         if (revision > current.index.revision) current.index.revision = revision;
         return true;
       })
@@ -1051,12 +1049,8 @@ export function createIndexedSearch(
         .transaction()
         .setIsolationLevel("repeatable read")
         .execute(async (trx) => {
-          const state = await trx
-            .selectFrom("catalog_state")
-            .select("search_revision")
-            .executeTakeFirstOrThrow();
           // The same songs in the same order as long as the search documents are unchanged.
-          if (BigInt(state.search_revision) !== index.searchRevision) return;
+          if ((await catalogState(trx)).searchRevision !== index.searchRevision) return;
           const { rows } = await sql<{
             plays: string;
           }>`select play_count::text as plays from songs order by id`.execute(trx);
