@@ -13,7 +13,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import type { TRPCError } from "@trpc/server";
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import type { FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import type { Services } from "./backends.js";
@@ -22,6 +22,7 @@ import { bearerToken } from "./plugins/auth.js";
 import { mediaRoutes } from "./plugins/media.js";
 import { registerMetrics } from "./plugins/metrics.js";
 import { streamRoutes } from "./plugins/stream.js";
+import { trpcHttp } from "./plugins/trpc-http.js";
 import { trpcSockets } from "./plugins/trpc-websocket.js";
 
 export { type Log, openServices, type Services, silentLog } from "./backends.js";
@@ -100,7 +101,8 @@ export async function buildApp({
     if (error.code === "INTERNAL_SERVER_ERROR")
       app.log.error({ err: error, path, reqId }, "tRPC procedure failed");
   };
-  await app.register(fastifyTRPCPlugin, {
+  // tRPC over HTTP, queries by a lean path (decision 013), the rest by tRPC's own handler.
+  await app.register(trpcHttp<AppRouter>, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
