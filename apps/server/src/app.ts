@@ -7,6 +7,7 @@ import {
   appRouter,
   type Cookies,
   createContextInner,
+  isImmutable,
   sessionHub,
 } from "@chorus/api";
 import fastifyCookie from "@fastify/cookie";
@@ -104,6 +105,8 @@ export async function buildApp({
   // tRPC over HTTP, queries by a lean path (decision 013), the rest by tRPC's own handler.
   await app.register(trpcHttp<AppRouter>, {
     prefix: "/trpc",
+    // Cached answers are shared and never change: their JSON is written once (decision 013).
+    isStable: isImmutable,
     trpcOptions: {
       router: appRouter,
       createContext: ({ req, res }) => {

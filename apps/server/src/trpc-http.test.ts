@@ -47,7 +47,10 @@ const router = t.router({
     .input(z.object({ name: z.string() }))
     .mutation(({ input }) => ({ renamed: input.name })),
   nested: t.router({ deep: t.procedure.query(() => "deep") }),
+  kept: t.procedure.query(() => KEPT),
 });
+/** An answer the server hands out again and again, as the in-process cache does. */
+const KEPT = { songs: ["Low Tide"] };
 
 type Seen = { path: string | undefined; code: string; type: string };
 
@@ -75,7 +78,12 @@ async function serve(lean: boolean) {
     onError: ({ path, error, type }: { path?: string; error: TRPCError; type: string }) =>
       void errors.push({ path, code: error.code, type }),
   };
-  if (lean) await app.register(trpcHttp<typeof router>, { prefix: "/trpc", trpcOptions });
+  if (lean)
+    await app.register(trpcHttp<typeof router>, {
+      prefix: "/trpc",
+      trpcOptions,
+      isStable: (data) => data === KEPT,
+    });
   else await app.register(fastifyTRPCPlugin, { prefix: "/trpc", trpcOptions });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
@@ -190,5 +198,22 @@ describe("tRPC over HTTP: the lean path for queries", () => {
     const answer = await both(get("remember"));
     expect(answer.cookie).toBe("seen=1; Path=/; HttpOnly; SameSite=Lax");
     expect(answer.by).toEqual(["lean"]);
+  });
+
+  it("writes the JSON of an answer marked stable once", async () => {
+    const first = await both(batch(["kept", "when"], {}));
+    expect(JSON.parse(first.body)[0].result.data.json).toEqual({ songs: ["Low Tide"] });
+    // Nobody changes a stable answer; if something did, the lean path would not see it: proof that
+    // it kept the bytes, single or batched.
+    expect((await both(get("kept"))).by).toEqual(["lean"]);
+    KEPT.songs.push("Undertow");
+    try {
+      const single = await fetch(`${lean.base}${get("kept")}`);
+      expect((await single.json()).result.data.json).toEqual({ songs: ["Low Tide"] });
+      const batched = await fetch(`${lean.base}${batch(["when", "kept"], {})}`);
+      expect((await batched.json())[1].result.data.json).toEqual({ songs: ["Low Tide"] });
+    } finally {
+      KEPT.songs.pop();
+    }
   });
 });

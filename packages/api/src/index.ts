@@ -26,3 +26,4 @@ export { refreshPopular } from "./modules/discover/discover.service.js";
 export { hubFor as sessionHub, sessionUpkeep } from "./modules/sessions/sessions.service.js";
 export { AvatarError, removeAvatar, setAvatar } from "./modules/users/users.service.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";
+export { isImmutable } from "./trpc.js";

@@ -25,3 +25,60 @@ describe("the wire transformer", () => {
     expect(transformer.serialize(plain)).not.toEqual(first);
   });
 });
+
+describe("the wire transformer's plain-JSON path", () => {
+  const shared = { id: "a", name: "Björk" };
+  const withNullProto = Object.assign(Object.create(null), { a: 1, b: ["x"] });
+  const cases: Array<[string, () => unknown]> = [
+    [
+      "plain answer",
+      () => ({ query: "q", songs: [{ id: "1", n: 2.5, ok: true, none: null, list: [1, [2, "3"]] }] }),
+    ],
+    ["empty things", () => ({ a: {}, b: [], c: "" })],
+    ["a Date", () => ({ at: new Date("2026-11-26T07:00:00Z") })],
+    ["undefined in an object", () => ({ a: undefined, b: 1 })],
+    ["undefined in an array", () => [1, undefined]],
+    [
+      "a hole in an array",
+      () => {
+        const holey = [1];
+        holey[2] = 3;
+        return holey;
+      },
+    ],
+    ["-0", () => ({ n: -0 })],
+    ["NaN and Infinity", () => [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]],
+    ["a bigint", () => ({ n: 10n })],
+    ["a Map and a Set", () => ({ m: new Map([["a", 1]]), s: new Set([1]) })],
+    ["an object twice", () => ({ first: shared, second: shared })],
+    ["an object twice in an array", () => [shared, shared]],
+    ["a null-prototype object", () => ({ o: withNullProto })],
+    ["a class instance", () => ({ e: new Error("boom") })],
+    ["a RegExp", () => ({ r: /a+/g })],
+    ["keys with dots", () => ({ "a.b": { "c.d": new Date(0) }, "e.f": 1 })],
+    ["top-level primitives", () => 42],
+    ["a string", () => "text"],
+    ["null", () => null],
+    ["undefined", () => undefined],
+  ];
+
+  it.each(cases)("writes what superjson writes: %s", (_name, make) => {
+    expect(JSON.stringify(transformer.serialize(make()))).toBe(JSON.stringify(superjson.serialize(make())));
+    expect(
+      transformer.deserialize(JSON.parse(JSON.stringify(transformer.serialize(make()) ?? null))),
+    ).toEqual(superjson.deserialize(JSON.parse(JSON.stringify(superjson.serialize(make()) ?? null))));
+  });
+
+  it("hands plain JSON over as it is, without superjson's walk", () => {
+    const plain = { query: "q", songs: [{ id: "1" }] };
+    expect(transformer.serialize(plain).json).toBe(plain);
+    const dated = { at: new Date(0) };
+    expect(transformer.serialize(dated).json).not.toBe(dated);
+  });
+
+  it("refuses what superjson refuses", () => {
+    const polluted = JSON.parse('{"a":{"__proto__":{"x":1}}}');
+    expect(() => superjson.serialize(polluted)).toThrow(/prototype pollution/);
+    expect(() => transformer.serialize(polluted)).toThrow(/prototype pollution/);
+  });
+});

@@ -18,14 +18,61 @@ export function immutable<T extends object>(value: T): T {
   return value;
 }
 
+/** Whether a value was marked `immutable`: the HTTP layer may keep its JSON with it too. */
+export function isImmutable(value: object): boolean {
+  return immutables.has(value);
+}
+
+/** Keys superjson refuses (it throws): left to it, so that they fail as they always have. */
+const REFUSED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Whether superjson would write `value` as it is, with no meta: plain objects and arrays of strings,
+ * finite numbers (not -0), booleans and null, and no object twice (superjson notes shared objects).
+ * Most answers are just that, and superjson builds a path array per node to find it out: on an
+ * uncached search that cost more than shaping the answer.
+ */
+function isPlainJson(value: unknown, seen: Set<object>): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], seen)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (REFUSED_KEYS.has(key) || !isPlainJson((value as Record<string, unknown>)[key], seen)) return false;
+  }
+  return true;
+}
+
+/** superjson's output: `{ json }` for plain JSON (checked above), superjson itself for the rest. */
+function serialize(value: unknown): SuperJSONResult {
+  return isPlainJson(value, new Set())
+    ? { json: value as SuperJSONResult["json"] }
+    : superjson.serialize(value);
+}
+
 /** superjson, remembering its output for values marked `immutable` (the wire format is superjson's). */
 export const transformer = {
   serialize(value: unknown): SuperJSONResult {
-    if (typeof value !== "object" || value === null || !immutables.has(value))
-      return superjson.serialize(value);
+    if (typeof value !== "object" || value === null || !immutables.has(value)) return serialize(value);
     let out = immutables.get(value);
     if (!out) {
-      out = superjson.serialize(value);
+      out = serialize(value);
       immutables.set(value, out);
     }
     return out;

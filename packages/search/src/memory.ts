@@ -488,6 +488,8 @@ export class Scratch {
   readonly seen: Record<"songs" | "albums" | "artists", Int32Array>;
   /** Per trigram: in the current query, where it is this query's stamp. */
   readonly gramStamp: Int32Array;
+  /** Per album and artist: its trigrams in common with the query (`shared`), where `counted` is the walk's stamp. */
+  readonly grams: Record<"albums" | "artists", { counted: Int32Array; shared: Int32Array }>;
   /** Best weight per mask bit, for the document being scored (all zero between documents). */
   readonly best = new Float64Array(32);
   private stamp = 0;
@@ -500,6 +502,8 @@ export class Scratch {
       albums: new Int32Array(index.albums.ids.length),
       artists: new Int32Array(index.artists.ids.length),
     };
+    const counters = (n: number) => ({ counted: new Int32Array(n), shared: new Int32Array(n) });
+    this.grams = { albums: counters(index.albums.ids.length), artists: counters(index.artists.ids.length) };
   }
 
   /**
@@ -510,7 +514,8 @@ export class Scratch {
   begin(): void {
     if (this.stamp < 2 ** 30) return;
     this.stamp = 0;
-    for (const a of [this.wordStamp, this.gramStamp, ...Object.values(this.seen)]) a.fill(0);
+    const counted = Object.values(this.grams).map((g) => g.counted);
+    for (const a of [this.wordStamp, this.gramStamp, ...Object.values(this.seen), ...counted]) a.fill(0);
   }
 
   /** A stamp no array holds yet. */
@@ -832,25 +837,30 @@ function rankNames(
   // Names with every word fill the places: no other can get in.
   if (matched.length >= limit) return best.best.map((h) => h.d);
 
-  // Otherwise names close by trigrams come next. A name at SIMILARITY shares at least that part of
-  // the query's trigrams, so it has one of the rarest (all but that part, less one): only the names
-  // with those are candidates.
-  const posting = (g: number) => docs.grams.start[g + 1]! - docs.grams.start[g]!;
-  const rarest = [...queryGrams].sort((x, y) => posting(x) - posting(y));
-  const needed = Math.ceil(SIMILARITY * grams.size - 1e-9);
+  // Otherwise names close by trigrams come next. Each name's trigrams in common with the query are
+  // counted over the query's trigram lists, once each: a name on none of them shares nothing. (Walking
+  // every list costs less than reading each candidate's own trigrams, which a name of several common
+  // words would make thousands of times.)
   const seen = scratch.seen[kind];
   const walk = scratch.next();
   for (const d of matched) seen[d] = walk;
-  for (const g of rarest.slice(0, Math.max(0, rarest.length - needed + 1))) {
+  const { counted, shared } = scratch.grams[kind];
+  const touched: number[] = [];
+  for (const g of queryGrams) {
     for (let p = docs.grams.start[g]!; p < docs.grams.start[g + 1]!; p++) {
       const d = docs.grams.values[p]!;
-      if (seen[d] === walk) continue;
-      seen[d] = walk;
-      if (most(d) < SIMILARITY || (best.full() && !best.worst().words && best.worst().sim > most(d)))
-        continue;
-      const sim = similarity(d, common(d));
-      if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
+      if (counted[d] === walk) shared[d]!++;
+      else {
+        counted[d] = walk;
+        shared[d] = 1;
+        touched.push(d);
+      }
     }
+  }
+  for (const d of touched) {
+    if (seen[d] === walk) continue;
+    const sim = similarity(d, shared[d]!);
+    if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
   }
   return best.best.map((h) => h.d);
 }

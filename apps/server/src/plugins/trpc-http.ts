@@ -10,6 +10,7 @@ import {
   isPromise,
   TRPCError,
   type TRPCRequestInfo,
+  type TRPCResponse,
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -26,10 +27,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 type Options<TRouter extends AnyTRPCRouter> = FastifyTRPCPluginOptions<TRouter>["trpcOptions"];
 
+export interface TrpcHttpOptions<TRouter extends AnyTRPCRouter> {
+  trpcOptions: Options<TRouter>;
+  /**
+   * Answers that never change (the same object handed to every caller from a cache): their JSON is
+   * written once and kept with them, for as long as they live.
+   */
+  isStable?(data: object): boolean;
+}
+
 /** tRPC's Fastify plugin, with the lean path: register with `{ prefix: "/trpc", trpcOptions }`. */
 export async function trpcHttp<TRouter extends AnyTRPCRouter>(
   app: FastifyInstance,
-  { trpcOptions }: { trpcOptions: Options<TRouter> },
+  { trpcOptions, isStable }: TrpcHttpOptions<TRouter>,
 ): Promise<void> {
   // As tRPC's plugin: it reads bodies itself, so Fastify hands them over unparsed.
   app.removeContentTypeParser("application/json");
@@ -37,7 +47,7 @@ export async function trpcHttp<TRouter extends AnyTRPCRouter>(
   app.removeContentTypeParser("multipart/form-data");
   app.addContentTypeParser("multipart/form-data", {}, (_req, body, done) => done(null, body));
 
-  const lean = leanQueries(trpcOptions);
+  const lean = leanQueries(trpcOptions, isStable);
   app.all("/:path", async (req, res) => {
     const path = (req.params as { path: string }).path;
     if (await lean(req, res, path)) return;
@@ -104,9 +114,25 @@ function isDataStream(value: unknown): boolean {
   return values.some(isPromise) || values.some(isAsyncIterable);
 }
 
-function leanQueries<TRouter extends AnyTRPCRouter>(opts: Options<TRouter>) {
+function leanQueries<TRouter extends AnyTRPCRouter>(
+  opts: Options<TRouter>,
+  isStable: TrpcHttpOptions<TRouter>["isStable"],
+) {
   const { router, createContext, onError } = opts;
   const config = router._def._config;
+  const written = new WeakMap<object, string>();
+  /** One call's answer as JSON: a stable answer's is written once. */
+  const json = (answer: TRPCResponse): string => {
+    const data = "result" in answer ? answer.result.data : undefined;
+    if (typeof data !== "object" || data === null || !isStable?.(data))
+      return JSON.stringify(transformTRPCResponse(config, answer));
+    let text = written.get(data);
+    if (text === undefined) {
+      text = JSON.stringify(transformTRPCResponse(config, answer));
+      written.set(data, text);
+    }
+    return text;
+  };
   return async (req: FastifyRequest, res: FastifyReply, path: string): Promise<boolean> => {
     const calls = await plan(router, req, path);
     if (!calls) return false;
@@ -177,7 +203,8 @@ function leanQueries<TRouter extends AnyTRPCRouter>(opts: Options<TRouter>) {
         }
       }),
     );
-    const body = JSON.stringify(transformTRPCResponse(config, isBatch ? results : results[0]!));
+    // A batch is the array of its calls' answers, as JSON.stringify would write it.
+    const body = isBatch ? `[${results.map(json).join(",")}]` : json(results[0]!);
     res.raw.removeListener("close", onClose);
     await res
       .code(getHTTPStatusCode(results))
