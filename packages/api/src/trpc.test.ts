@@ -36,6 +36,38 @@ describe("the wire transformer's plain-JSON path", () => {
     ],
     ["empty things", () => ({ a: {}, b: [], c: "" })],
     ["a Date", () => ({ at: new Date("2026-11-26T07:00:00Z") })],
+    [
+      "Dates deep in arrays and objects",
+      () => ({
+        query: "q",
+        songs: [0, 1, 2].map((i) => ({
+          id: String(i),
+          createdAt: new Date(i * 1000),
+          album: { at: new Date(5) },
+        })),
+        at: new Date(7),
+        nested: [[new Date(8)], { list: [new Date(9), "x"] }],
+      }),
+    ],
+    [
+      "Dates under keys with dots and backslashes",
+      () => ({ "a.b": { "c\\d": new Date(0), "e.f\\.g": [new Date(1)] } }),
+    ],
+    [
+      "the same Date twice",
+      () => {
+        const at = new Date(0);
+        return { a: at, b: at };
+      },
+    ],
+    ["an invalid Date", () => ({ at: new Date(Number.NaN) })],
+    ["a Date alone", () => new Date(0)],
+    ["Dates in an array alone", () => [new Date(0), new Date(1)]],
+    [
+      "a Date in a null-prototype object",
+      () => ({ o: Object.assign(Object.create(null), { at: new Date(3) }) }),
+    ],
+    ["a Date beside undefined", () => ({ at: new Date(3), gone: undefined })],
     ["undefined in an object", () => ({ a: undefined, b: 1 })],
     ["undefined in an array", () => [1, undefined]],
     [
@@ -72,8 +104,13 @@ describe("the wire transformer's plain-JSON path", () => {
   it("hands plain JSON over as it is, without superjson's walk", () => {
     const plain = { query: "q", songs: [{ id: "1" }] };
     expect(transformer.serialize(plain).json).toBe(plain);
+    // With Dates: a copy, the original untouched.
     const dated = { at: new Date(0) };
-    expect(transformer.serialize(dated).json).not.toBe(dated);
+    expect(transformer.serialize(dated)).toEqual({
+      json: { at: "1970-01-01T00:00:00.000Z" },
+      meta: { values: { at: ["Date"] }, v: 1 },
+    });
+    expect(dated.at).toBeInstanceOf(Date);
   });
 
   it("refuses what superjson refuses", () => {

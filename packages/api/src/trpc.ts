@@ -26,44 +26,82 @@ export function isImmutable(value: object): boolean {
 /** Keys superjson refuses (it throws): left to it, so that they fail as they always have. */
 const REFUSED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+/** A key as superjson writes it in a path: dots and backslashes escaped. */
+const escapeKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\./g, "\\.");
+
 /**
- * Whether superjson would write `value` as it is, with no meta: plain objects and arrays of strings,
- * finite numbers (not -0), booleans and null, and no object twice (superjson notes shared objects).
- * Most answers are just that, and superjson builds a path array per node to find it out: on an
- * uncached search that cost more than shaping the answer.
+ * superjson's output for a value of plain JSON and Dates (what Chorus answers): the value itself, or
+ * with Dates as ISO strings and their paths in `meta.values`, just as superjson writes them. Null for
+ * anything else (undefined, -0, bigints, Maps, an object met twice, which superjson notes...):
+ * superjson writes that. superjson builds a path array per node to find out that most of an answer
+ * is plain; on an uncached search that cost more than shaping the answer.
  */
-function isPlainJson(value: unknown, seen: Set<object>): boolean {
-  if (value === null) return true;
-  switch (typeof value) {
-    case "string":
-    case "boolean":
+function plainSerialize(value: unknown): SuperJSONResult | null {
+  const seen = new Set<object>();
+  const path: string[] = [];
+  const dates: string[] = [];
+  const check = (v: unknown): boolean => {
+    if (v === null) return true;
+    switch (typeof v) {
+      case "string":
+      case "boolean":
+        return true;
+      case "number":
+        return Number.isFinite(v) && !(v === 0 && 1 / v < 0);
+      case "object":
+        break;
+      default:
+        return false;
+    }
+    if (seen.has(v)) return false;
+    seen.add(v);
+    if (v instanceof Date) {
+      if (Number.isNaN(v.valueOf()) || path.length === 0) return false;
+      dates.push(path.map(escapeKey).join("."));
       return true;
-    case "number":
-      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
-    case "object":
-      break;
-    default:
-      return false;
-  }
-  if (seen.has(value)) return false;
-  seen.add(value);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], seen)) return false;
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) return false;
+        path.push(String(i));
+        const ok = check(v[i]);
+        path.pop();
+        if (!ok) return false;
+      }
+      return true;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    for (const key of Object.keys(v)) {
+      if (REFUSED_KEYS.has(key)) return false;
+      path.push(key);
+      const ok = check((v as Record<string, unknown>)[key]);
+      path.pop();
+      if (!ok) return false;
+    }
     return true;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const key of Object.keys(value)) {
-    if (REFUSED_KEYS.has(key) || !isPlainJson((value as Record<string, unknown>)[key], seen)) return false;
-  }
-  return true;
+  };
+  if (!check(value)) return null;
+  if (dates.length === 0) return { json: value as SuperJSONResult["json"] };
+  return {
+    json: withIsoDates(value) as SuperJSONResult["json"],
+    meta: { values: Object.fromEntries(dates.map((at) => [at, ["Date"]])), v: 1 },
+  };
 }
 
-/** superjson's output: `{ json }` for plain JSON (checked above), superjson itself for the rest. */
+/** A copy of checked plain JSON with its Dates as ISO strings. */
+function withIsoDates(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(withIsoDates);
+  if (typeof v !== "object" || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) out[key] = withIsoDates((v as Record<string, unknown>)[key]);
+  return out;
+}
+
+/** superjson's output: written here for plain JSON and Dates (checked above), by superjson otherwise. */
 function serialize(value: unknown): SuperJSONResult {
-  return isPlainJson(value, new Set())
-    ? { json: value as SuperJSONResult["json"] }
-    : superjson.serialize(value);
+  return plainSerialize(value) ?? superjson.serialize(value);
 }
 
 /** superjson, remembering its output for values marked `immutable` (the wire format is superjson's). */
