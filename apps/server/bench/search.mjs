@@ -8,7 +8,7 @@
 // SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
 // unset: as fast as they can, each client sending its next request when the last is answered),
 // HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth), SEARCH_INDEX (the server's
-// setting; false: PostgreSQL answers every search), DISTINCT (use only the
+// setting; false: PostgreSQL answers every search), DATABASE_POOL_SIZE (the server's), DISTINCT (use only the
 // first N queries and prefixes: DISTINCT=1 measures a cache hit every time, the server's ceiling),
 // ONLY (search.query or search.autocomplete: run that one alone).
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -210,6 +210,7 @@ async function main() {
       LOG_LEVEL: "silent",
       ...(process.env.HEAP_GROWING_PERCENT ? { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT } : {}),
       ...(process.env.SEARCH_INDEX ? { SEARCH_INDEX: process.env.SEARCH_INDEX } : {}),
+      ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
     });
     // As `pnpm start` does (src/index.ts).
     applyHeapGrowing(config.heapGrowingPercent);

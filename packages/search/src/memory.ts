@@ -837,30 +837,47 @@ function rankNames(
   // Names with every word fill the places: no other can get in.
   if (matched.length >= limit) return best.best.map((h) => h.d);
 
-  // Otherwise names close by trigrams come next. Each name's trigrams in common with the query are
-  // counted over the query's trigram lists, once each: a name on none of them shares nothing. (Walking
-  // every list costs less than reading each candidate's own trigrams, which a name of several common
-  // words would make thousands of times.)
+  // Otherwise names close by trigrams come next. A name at SIMILARITY shares at least that part of
+  // the query's trigrams (its similarity is at most shared / the query's trigrams), so it is on one of
+  // the rarest lists (all but that part, less one): the names on those are the candidates, each
+  // counted as it is met. The longer lists are not walked: a candidate has at most one trigram on
+  // each, which bounds its similarity; only a candidate whose bound could get it in has its own
+  // trigrams counted, the likeliest (most found on the rarest lists) first.
   const seen = scratch.seen[kind];
   const walk = scratch.next();
   for (const d of matched) seen[d] = walk;
+  const needed = Math.ceil(SIMILARITY * grams.size - 1e-9);
+  const posting = (g: number) => docs.grams.start[g + 1]! - docs.grams.start[g]!;
+  const rarest = [...queryGrams].sort((x, y) => posting(x) - posting(y));
+  const firsts = rarest.length - needed + 1;
+  if (firsts <= 0) return best.best.map((h) => h.d);
   const { counted, shared } = scratch.grams[kind];
-  const touched: number[] = [];
-  for (const g of queryGrams) {
+  const candidates: number[] = [];
+  for (const g of rarest.slice(0, firsts)) {
     for (let p = docs.grams.start[g]!; p < docs.grams.start[g + 1]!; p++) {
       const d = docs.grams.values[p]!;
       if (counted[d] === walk) shared[d]!++;
-      else {
+      else if (seen[d] !== walk) {
         counted[d] = walk;
         shared[d] = 1;
-        touched.push(d);
+        candidates.push(d);
       }
     }
   }
-  for (const d of touched) {
-    if (seen[d] === walk) continue;
-    const sim = similarity(d, shared[d]!);
-    if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
+  // By what they share on the rarest lists, most first.
+  const byShared: number[][] = Array.from({ length: firsts + 1 }, () => []);
+  for (const d of candidates) byShared[shared[d]!]!.push(d);
+  const others = rarest.length - firsts;
+  for (let found = firsts; found >= 1; found--) {
+    for (const d of byShared[found]!) {
+      const m = gramsOf(d);
+      const most = Math.min(found + others, m);
+      const bound = most / (grams.size + m - most);
+      if (bound < SIMILARITY) continue;
+      if (best.full() && (best.worst().words || bound < best.worst().sim)) continue;
+      const sim = similarity(d, common(d));
+      if (sim >= SIMILARITY) best.offer({ d, words: false, sim });
+    }
   }
   return best.best.map((h) => h.d);
 }
