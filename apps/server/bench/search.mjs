@@ -5,7 +5,7 @@
 // Makes and drops its own database. Run after `pnpm build`:
 //   pnpm --filter @chorus/server bench:search
 // Environment: DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
-// SONGS (100000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
+// SONGS (100000), PLAYLISTS (public ones, 1000), CONNECTIONS (10), SECONDS (10), WARMUP (2), RATE (requests/s over all clients;
 // unset: as fast as they can, each client sending its next request when the last is answered),
 // HEAP_GROWING_PERCENT (the server's setting; 0 for V8's own heap growth), SEARCH_INDEX (the server's
 // setting; false: PostgreSQL answers every search), DATABASE_POOL_SIZE (the server's), DISTINCT (use only the
@@ -261,6 +261,26 @@ async function main() {
       await seed.query("analyze");
     } else if (generated !== songCount) {
       throw new Error(`KEEP_DB ${name} holds ${generated} songs, not SONGS=${songCount}`);
+    }
+    // Public playlists, as people share them: searched beside the catalog by every search.query.
+    const playlistCount = Number(process.env.PLAYLISTS ?? 1_000);
+    const havePlaylists = Number((await seed.query("select count(*) from playlists")).rows[0].count);
+    if (havePlaylists === 0 && playlistCount > 0) {
+      step(`generating ${playlistCount.toLocaleString("en")} public playlists`);
+      const { rows } = await seed.query(
+        "insert into users (email, name) values ('bench-search@example.com', 'Bench') returning id",
+      );
+      await seed.query(
+        `insert into playlists (owner_id, name, is_public)
+         select $1, initcap(($2::text[])[1 + (g * 37) % $3]) || ' ' || initcap(($2::text[])[1 + (g * 11) % $3])
+           || case when g % 3 = 0 then ' Mix' when g % 3 = 1 then ' Vibes' else '' end, true
+         from generate_series(0, $4::int - 1) g`,
+        [rows[0].id, WORDS, WORDS.length, playlistCount],
+      );
+      await seed.query(`insert into playlist_items (playlist_id, song_id, position)
+        select p.id, s.id, 0 from (select id, row_number() over (order by id) as n from playlists) p
+        join (select id, row_number() over (order by id) as n from songs) s on s.n = p.n`);
+      await seed.query("analyze playlists");
     }
     step("catalog ready");
 

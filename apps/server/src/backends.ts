@@ -9,8 +9,12 @@ import {
   createRedisEventBus,
   createRedisRateLimiter,
   type EventBus,
+  getOrSet,
+  keys,
   type RateLimiter,
   redactUrl,
+  TTL,
+  tags,
   waitForRedis,
 } from "@chorus/cache";
 import type { Backends } from "@chorus/contracts";
@@ -27,6 +31,8 @@ import {
   createMeiliSearch,
   createPostgresSearch,
   type IndexedSearchStats,
+  PUBLIC_PLAYLISTS_IN_PROCESS,
+  readPublicPlaylists,
   type SearchEngine,
   type SearchState,
   startSearchSync,
@@ -141,7 +147,21 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
     if (config.searchIndex) {
       // The catalog's search documents in this process, answering while they match the revision the
       // cache keys use; PostgreSQL answers while they are built or rebuilt (decision 012).
-      const indexed = createIndexedSearch(db, postgresSearch, { revision: () => catalogRevision(db), log });
+      const indexed = createIndexedSearch(db, postgresSearch, {
+        revision: () => catalogRevision(db),
+        log,
+        // Public playlists, read whole and kept as the answers that show them are: under the catalog
+        // revision (a deleted song can empty a playlist) and the tag every public playlist change
+        // moves. Searched in this process while there are at most PUBLIC_PLAYLISTS_IN_PROCESS.
+        publicPlaylists: async () =>
+          getOrSet(
+            cache,
+            `cat:r${await catalogRevision(db)}:${keys.search({ publicPlaylists: "documents" })}`,
+            TTL.search,
+            () => readPublicPlaylists(db, PUBLIC_PLAYLISTS_IN_PROCESS),
+            { tags: [tags.publicPlaylists()] },
+          ),
+      });
       closers.push(async () => indexed.close());
       postgresSearch = indexed;
       searchIndex = () => indexed.stats();

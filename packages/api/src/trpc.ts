@@ -172,7 +172,8 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!claims) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has expired: sign in again." });
   }
-  return next({ ctx: { ...ctx, user: claims } });
+  // tRPC lays `ctx` given to next() over the context it has: only what changes is passed.
+  return next({ ctx: { user: claims } });
 });
 
 /**
@@ -181,12 +182,12 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
  * so the client refreshes it instead of silently seeing less.
  */
 export const viewerProcedure = t.procedure.use(async ({ ctx, next }) => {
-  if (!ctx.accessToken) return next({ ctx: { ...ctx, user: null } });
+  if (!ctx.accessToken) return next({ ctx: { user: null } });
   const claims = await verifyAccessToken(ctx.secrets, ctx.accessToken);
   if (!claims) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has expired: sign in again." });
   }
-  return next({ ctx: { ...ctx, user: claims } });
+  return next({ ctx: { user: claims } });
 });
 
 export type { Context };

@@ -31,6 +31,9 @@ export {
   type IndexedSearch,
   type IndexedSearchOptions,
   type IndexedSearchStats,
+  type PlaylistDoc,
+  PUBLIC_PLAYLISTS_IN_PROCESS,
+  readPublicPlaylists,
 } from "./memory.js";
 export { createPostgresSearch } from "./postgres.js";
 export {

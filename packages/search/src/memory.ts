@@ -550,6 +550,9 @@ function top<T>(limit: number, before: (a: T, b: T) => boolean) {
 /** A query made ready for the index: its groups, and the same query for PostgreSQL (playlists). */
 interface Query {
   prepared: Prepared;
+  /** The query's words, and the corrections tried for those that are typos (public playlists use them). */
+  words: string[];
+  typos: ReadonlyMap<string, string[]>;
   groups: Group[];
   /** The mask bits of every group: a document matches when its words' masks cover them. */
   all: number;
@@ -586,7 +589,16 @@ function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct:
   scratch.begin();
   const text = normalizeQuery(q);
   if (text === "") return null;
-  if (isPrefixQuery(text)) return { prepared: prefixQuery(text), groups: [], all: 0, stamp: 0, maxScore: 0 };
+  if (isPrefixQuery(text))
+    return {
+      prepared: prefixQuery(text),
+      words: [],
+      typos: new Map(),
+      groups: [],
+      all: 0,
+      stamp: 0,
+      maxScore: 0,
+    };
   const words = queryWords(text);
   if (words.length === 0) return null;
   const exactly = (w: string) => {
@@ -630,6 +642,8 @@ function prepareQuery(index: CatalogIndex, scratch: Scratch, q: string, correct:
   });
   return {
     prepared: wordsQuery(text, words, typos),
+    words,
+    typos,
     groups,
     all: (1 << groups.length) - 1,
     stamp,
@@ -890,11 +904,11 @@ export function searchIndex(
   index: CatalogIndex,
   scratch: Scratch,
   request: SearchRequest,
-): { hits: SearchHits; prepared: Prepared | null } {
+): { hits: SearchHits; prepared: Prepared | null; query: Query | null } {
   const wanted = new Set<SearchType>(request.types);
   const query = prepareQuery(index, scratch, request.q, true);
   const { limit } = request;
-  if (!query || wanted.size === 0 || limit < 1) return { hits: { ...NO_HITS }, prepared: null };
+  if (!query || wanted.size === 0 || limit < 1) return { hits: { ...NO_HITS }, prepared: null, query: null };
   const ids = (docs: Docs, numbers: number[]) => numbers.map((d) => docs.ids.at(d));
   const hits: SearchHits = {
     songs: wanted.has("songs") ? ids(index.songs, rankSongs(index, scratch, query, limit)) : [],
@@ -904,7 +918,7 @@ export function searchIndex(
       : [],
     playlists: [],
   };
-  return { hits, prepared: query.prepared };
+  return { hits, prepared: query.prepared, query };
 }
 
 /** Autocomplete's suggestions from the index: no typo correction, as in PostgreSQL (a prefix being typed is not a typo yet). */
@@ -933,6 +947,149 @@ export function suggestFromIndex(
   );
 }
 
+// ---------- public playlists ----------
+
+/** A public playlist with songs, as search reads it (`readPublicPlaylists`). */
+export interface PlaylistDoc {
+  id: string;
+  name: string;
+  /** `chorus_fold(name)`, and its `to_tsvector('simple', …)` as text. */
+  folded: string;
+  vector: string;
+  /** Its place in folded order (collate "C", then id), as PostgreSQL sorts it. */
+  rank: number;
+}
+
+/** Public playlists searched in the server's process at most (past this, PostgreSQL searches them). */
+export const PUBLIC_PLAYLISTS_IN_PROCESS = 2_000;
+
+/**
+ * The public playlists search can find (public, with songs), or null when there are more than `max`:
+ * public playlists change with every edit, so they are kept whole and searched one by one, which
+ * suits hundreds or a few thousand; past that, PostgreSQL searches them.
+ */
+export async function readPublicPlaylists(db: Db, max: number): Promise<PlaylistDoc[] | null> {
+  const { rows } = await sql<PlaylistDoc>`select id::text as id, name, chorus_fold(name) as folded,
+      to_tsvector('simple', chorus_fold(name))::text as vector,
+      (row_number() over (order by chorus_fold(name) collate "C", id) - 1)::int as rank
+    from playlists where is_public and song_count > 0 order by id limit ${max + 1}`.execute(db);
+  return rows.length > max ? null : rows;
+}
+
+/** Playlists made ready to search, once per list read: their words and trigrams, each with its playlists. */
+interface PlaylistSet {
+  docs: { id: string; name: string; folded: string }[];
+  /** Document numbers in folded order. */
+  byFolded: number[];
+  /** The playlists' words, sorted by code units (a prefix is one range), and who has each. */
+  words: string[];
+  wordDocs: number[][];
+  /** Trigram → number; each playlist's trigram count, and each trigram's playlists. */
+  gramIds: Map<string, number>;
+  gramCounts: Int32Array;
+  gramDocs: number[][];
+}
+
+const playlistSets = new WeakMap<readonly PlaylistDoc[], PlaylistSet>();
+
+function playlistSet(list: readonly PlaylistDoc[]): PlaylistSet {
+  const known = playlistSets.get(list);
+  if (known) return known;
+  const byFolded: number[] = [];
+  const wordDocs = new Map<string, number[]>();
+  const gramIds = new Map<string, number>();
+  const gramDocs: number[][] = [];
+  const gramCounts = new Int32Array(list.length);
+  list.forEach((p, d) => {
+    byFolded[p.rank] = d;
+    for (const word of new Set(parseTsvector(p.vector).map((l) => l.word))) {
+      const docs = wordDocs.get(word);
+      if (docs) docs.push(d);
+      else wordDocs.set(word, [d]);
+    }
+    const grams = trigrams(p.folded);
+    gramCounts[d] = grams.size;
+    for (const g of grams) {
+      const id = intern(gramIds, g);
+      const docs = gramDocs[id];
+      if (docs) docs.push(d);
+      else gramDocs[id] = [d];
+    }
+  });
+  const words = [...wordDocs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const set: PlaylistSet = {
+    docs: list.map((p) => ({ id: p.id, name: p.name, folded: p.folded })),
+    byFolded,
+    words,
+    wordDocs: words.map((w) => wordDocs.get(w)!),
+    gramIds,
+    gramCounts,
+    gramDocs,
+  };
+  playlistSets.set(list, set);
+  return set;
+}
+
+/**
+ * Public playlists matching a query prepared by the index, by the rules PostgreSQL's engine applies
+ * to names (`named` in postgres.ts): every word (as a prefix, or one of its corrections), or the whole
+ * name close by trigrams; all words first, then the closest name, then the name and the id.
+ */
+export function searchPlaylists(list: readonly PlaylistDoc[], query: Query, limit: number): string[] {
+  const set = playlistSet(list);
+  const { docs, byFolded, words } = set;
+  const { prepared } = query;
+  if (prepared.kind === "prefix") {
+    const out: string[] = [];
+    for (const d of byFolded) {
+      if (out.length === limit) break;
+      if (docs[d]!.folded.startsWith(prepared.text)) out.push(docs[d]!.id);
+    }
+    return out;
+  }
+  // Words: how many of the query's words each playlist has (as a prefix, or a correction).
+  const found = new Int32Array(docs.length);
+  const inGroup = new Int32Array(docs.length).fill(-1);
+  query.words.forEach((w, g) => {
+    const mark = (i: number) => {
+      for (const d of set.wordDocs[i]!) {
+        if (inGroup[d] === g) continue;
+        inGroup[d] = g;
+        found[d]!++;
+      }
+    };
+    for (let i = lowerBound(words, w); i < words.length && words[i]!.startsWith(w); i++) mark(i);
+    for (const t of query.typos.get(w) ?? []) {
+      const i = lowerBound(words, t);
+      if (words[i] === t && !t.startsWith(w)) mark(i);
+    }
+  });
+  // Trigrams in common with the query.
+  const grams = trigrams(prepared.text);
+  const common = new Int32Array(docs.length);
+  for (const g of grams) {
+    const id = set.gramIds.get(g);
+    if (id !== undefined) for (const d of set.gramDocs[id]!) common[d]!++;
+  }
+  const hits: { d: number; words: boolean; sim: number }[] = [];
+  for (let d = 0; d < docs.length; d++) {
+    const all = found[d] === query.words.length;
+    if (!all && common[d] === 0) continue;
+    // pg_trgm's similarity is a float4: rounded alike, equal names tie alike.
+    const sim = Math.fround(common[d]! / (grams.size + set.gramCounts[d]! - common[d]!));
+    if (all || sim >= SIMILARITY) hits.push({ d, words: all, sim });
+  }
+  hits.sort((a, b) => {
+    if (a.words !== b.words) return a.words ? -1 : 1;
+    if (a.sim !== b.sim) return b.sim - a.sim;
+    const na = docs[a.d]!.name;
+    const nb = docs[b.d]!.name;
+    if (na !== nb) return na < nb ? -1 : 1;
+    return docs[a.d]!.id < docs[b.d]!.id ? -1 : 1;
+  });
+  return hits.slice(0, limit).map((h) => docs[h.d]!.id);
+}
+
 // ---------- the engine ----------
 
 export interface IndexedSearchLog {
@@ -954,6 +1111,12 @@ export interface IndexedSearchOptions {
   rebuildGapMs?: number;
   /** How often play counts (which only break ties) are read again. Default 5 min. */
   playsRefreshMs?: number;
+  /**
+   * The public playlists, as current as the caller's cached answers (`readPublicPlaylists`, kept in
+   * the cache under the tag every public playlist change moves), or null when there are too many to
+   * search here. Without it, PostgreSQL searches public playlists.
+   */
+  publicPlaylists?: () => Promise<readonly PlaylistDoc[] | null>;
 }
 
 export interface IndexedSearchStats {
@@ -966,6 +1129,9 @@ export interface IndexedSearchStats {
   /** Calls answered from the index, and by PostgreSQL while the index was missing or behind. */
   fromIndex: number;
   fromPostgres: number;
+  /** Public playlists searched in this process, and by PostgreSQL (too many, or no list given). */
+  playlistsInProcess: number;
+  playlistsByPostgres: number;
 }
 
 export interface IndexedSearch extends SearchEngine {
@@ -995,7 +1161,13 @@ export function createIndexedSearch(
   /** Aborted by close(): a build in progress stops at its next page and rolls back. */
   const stopping = new AbortController();
   let failing = false;
-  const counters = { builds: 0, fromIndex: 0, fromPostgres: 0 };
+  const counters = {
+    builds: 0,
+    fromIndex: 0,
+    fromPostgres: 0,
+    playlistsInProcess: 0,
+    playlistsByPostgres: 0,
+  };
 
   const build = (): Promise<void> => {
     if (closed) return Promise.resolve();
@@ -1104,11 +1276,19 @@ export function createIndexedSearch(
         return postgres.search(request);
       }
       if (catalogTypes) counters.fromIndex++;
-      const { hits, prepared } = searchIndex(current.index, current.scratch, request);
-      // Public playlists change with every edit: PostgreSQL, with the corrections found here.
-      if (prepared && request.types.includes("playlists") && request.limit >= 1) {
-        const { rows } = await idsQuery("playlists", prepared, request.limit).execute(db);
-        hits.playlists = rows.map((row) => row.id);
+      const { hits, prepared, query } = searchIndex(current.index, current.scratch, request);
+      if (prepared && query && request.types.includes("playlists") && request.limit >= 1) {
+        // Public playlists change with every edit: not in the index, but read whole and searched
+        // here with the corrections found in it; PostgreSQL searches them when there are too many.
+        const list = await options.publicPlaylists?.();
+        if (list) {
+          counters.playlistsInProcess++;
+          hits.playlists = searchPlaylists(list, query, request.limit);
+        } else {
+          counters.playlistsByPostgres++;
+          const { rows } = await idsQuery("playlists", prepared, request.limit).execute(db);
+          hits.playlists = rows.map((row) => row.id);
+        }
       }
       return hits;
     },

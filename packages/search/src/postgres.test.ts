@@ -14,7 +14,9 @@ import {
   buildCatalogIndex,
   createIndexedSearch,
   type IndexedSearch,
+  PUBLIC_PLAYLISTS_IN_PROCESS,
   parseTsvector,
+  readPublicPlaylists,
   Scratch,
   searchIndex,
   suggestFromIndex,
@@ -36,7 +38,11 @@ beforeAll(async () => {
   await migrateToLatest(db);
   f = await seedCatalog(db, { songs: SONGS });
   engine = createPostgresSearch(db);
-  indexed = createIndexedSearch(db, engine);
+  // Public playlists read afresh for every search: the server keeps them in its cache instead, under
+  // the tag every public playlist change moves (apps/server, search-playlists.test.ts).
+  indexed = createIndexedSearch(db, engine, {
+    publicPlaylists: () => readPublicPlaylists(db, PUBLIC_PLAYLISTS_IN_PROCESS),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -538,6 +544,63 @@ describe("the in-process index", () => {
       }
     }
     expect(compared).toBeGreaterThan(30);
+  });
+
+  it("finds the same public playlists as PostgreSQL, in the same order", async () => {
+    await indexed.current();
+    const names = (
+      await db
+        .selectFrom("playlists")
+        .select("name")
+        .where("is_public", "=", true)
+        .orderBy("id")
+        .limit(40)
+        .execute()
+    ).map((r) => r.name.toLowerCase());
+    const swap = (w: string) => (w.length > 3 ? w[0] + w[2] + w[1] + w.slice(3) : w);
+    const queries = [
+      "road trip",
+      "road trip clasics",
+      "clássics",
+      "roadtrip",
+      "secret road mix",
+      "empty road",
+      "r",
+      "ro",
+      "xyzzy",
+      ...names,
+      ...names.map((n) => n.split(" ").map(swap).join(" ")),
+      ...names.map((n) => n.slice(0, 2)),
+      ...names.map((n) => n.split(" ")[0]!.slice(0, 4)),
+    ];
+    const before = indexed.stats();
+    let found = 0;
+    for (const q of queries) {
+      const request = { q, types: ["playlists"] as SearchType[], limit: 20 };
+      const [fromPostgres, fromIndex] = await Promise.all([engine.search(request), indexed.search(request)]);
+      expect(fromIndex.playlists, q).toEqual(fromPostgres.playlists);
+      found += fromPostgres.playlists.length;
+    }
+    expect(found).toBeGreaterThan(queries.length);
+    expect(indexed.stats().playlistsInProcess - before.playlistsInProcess).toBe(queries.length);
+    expect(indexed.stats().playlistsByPostgres).toBe(before.playlistsByPostgres);
+  });
+
+  it("leaves public playlists to PostgreSQL when there are more than it keeps", async () => {
+    expect(await readPublicPlaylists(db, 1)).toBeNull();
+    const few = await readPublicPlaylists(db, PUBLIC_PLAYLISTS_IN_PROCESS);
+    expect(few?.length).toBeGreaterThan(100);
+    const many = createIndexedSearch(db, engine, { publicPlaylists: () => readPublicPlaylists(db, 1) });
+    try {
+      await many.current();
+      const request = { q: "road trip", types: [...SEARCH_TYPES], limit: 10 };
+      const [fromPostgres, fromIndex] = await Promise.all([engine.search(request), many.search(request)]);
+      expect(fromIndex.playlists).toEqual(fromPostgres.playlists);
+      expect(fromIndex.playlists[0]).toBe(f.playlists.roadTrip);
+      expect(many.stats()).toMatchObject({ playlistsInProcess: 0, playlistsByPostgres: 1 });
+    } finally {
+      many.close();
+    }
   });
 
   it("compares names by trigrams exactly as pg_trgm does", async () => {
