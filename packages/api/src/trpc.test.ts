@@ -83,6 +83,43 @@ describe("the wire transformer's plain-JSON path", () => {
     ["a bigint", () => ({ n: 10n })],
     ["a Map and a Set", () => ({ m: new Map([["a", 1]]), s: new Set([1]) })],
     ["an object twice", () => ({ first: shared, second: shared })],
+    [
+      "one owner of several playlists",
+      () => {
+        const owner = { id: "u1", name: "Dee" };
+        return { playlists: [1, 2, 3].map((i) => ({ id: String(i), owner, at: new Date(i) })) };
+      },
+    ],
+    [
+      "two shared objects, met again in the other order, at several depths",
+      () => {
+        const a = { a: 1 };
+        const b = { b: [1, 2] };
+        return { x: [a, b], deep: { y: { z: b } }, w: a, v: [[a]], list: b.b, again: b.b };
+      },
+    ],
+    [
+      "a shared object holding a Date",
+      () => {
+        const dated = { at: new Date(0) };
+        return { one: dated, two: [dated] };
+      },
+    ],
+    [
+      "a shared object under a key with a dot",
+      () => {
+        const o = { k: "v" };
+        return { "a.b": o, c: { "d.e": o } };
+      },
+    ],
+    [
+      "a cycle",
+      () => {
+        const o: Record<string, unknown> = { a: 1 };
+        o.self = o;
+        return { o };
+      },
+    ],
     ["an object twice in an array", () => [shared, shared]],
     ["a null-prototype object", () => ({ o: withNullProto })],
     ["a class instance", () => ({ e: new Error("boom") })],
@@ -104,6 +141,14 @@ describe("the wire transformer's plain-JSON path", () => {
   it("hands plain JSON over as it is, without superjson's walk", () => {
     const plain = { query: "q", songs: [{ id: "1" }] };
     expect(transformer.serialize(plain).json).toBe(plain);
+    // Shared objects: noted, as superjson notes them, still without its walk.
+    const owner = { id: "u1" };
+    const shared = { playlists: [{ owner }, { owner }] };
+    expect(transformer.serialize(shared)).toEqual({
+      json: shared,
+      meta: { referentialEqualities: { "playlists.0.owner": ["playlists.1.owner"] }, v: 1 },
+    });
+    expect(transformer.serialize(shared).json).toBe(shared);
     // With Dates: a copy, the original untouched.
     const dated = { at: new Date(0) };
     expect(transformer.serialize(dated)).toEqual({

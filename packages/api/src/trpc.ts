@@ -29,18 +29,38 @@ const REFUSED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** A key as superjson writes it in a path: dots and backslashes escaped. */
 const escapeKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\./g, "\\.");
 
+/** Where a value sits in an answer: its key, under its parent (the root has none). */
+interface At {
+  up: At | null;
+  key: string;
+  depth: number;
+}
+
+/** A path as superjson writes it: keys escaped, joined by dots. */
+function pathOf(at: At): string {
+  const keys: string[] = [];
+  for (let a: At | null = at; a?.up; a = a.up) keys.push(escapeKey(a.key));
+  return keys.reverse().join(".");
+}
+
 /**
  * superjson's output for a value of plain JSON and Dates (what Chorus answers): the value itself, or
- * with Dates as ISO strings and their paths in `meta.values`, just as superjson writes them. Null for
- * anything else (undefined, -0, bigints, Maps, an object met twice, which superjson notes...):
- * superjson writes that. superjson builds a path array per node to find out that most of an answer
- * is plain; on an uncached search that cost more than shaping the answer.
+ * with Dates as ISO strings and their paths in `meta.values`, and an object met more than once (one
+ * owner of several playlists) noted in `meta.referentialEqualities`, just as superjson writes them.
+ * Null for anything else (undefined, -0, bigints, Maps, cycles, a Date met twice...): superjson
+ * writes that. superjson builds a path array per node to find out that most of an answer is plain;
+ * on an uncached search that cost more than shaping the answer.
  */
 function plainSerialize(value: unknown): SuperJSONResult | null {
-  const seen = new Set<object>();
-  const path: string[] = [];
+  const root: At = { up: null, key: "", depth: 0 };
+  /** Each object's first place; the later places of those met again, in the order first met. */
+  const first = new Map<object, At>();
+  const again = new Map<object, At[]>();
+  const open = new Set<object>();
+  /** Objects that hold a Date: met again, superjson would note the Date's new path too. */
+  const dated = new Set<object>();
   const dates: string[] = [];
-  const check = (v: unknown): boolean => {
+  const check = (v: unknown, at: At): boolean => {
     if (v === null) return true;
     switch (typeof v) {
       case "string":
@@ -53,40 +73,55 @@ function plainSerialize(value: unknown): SuperJSONResult | null {
       default:
         return false;
     }
-    if (seen.has(v)) return false;
-    seen.add(v);
+    const met = first.get(v);
+    if (met) {
+      if (open.has(v) || dated.has(v) || v instanceof Date) return false;
+      const later = again.get(v);
+      if (later) later.push(at);
+      else again.set(v, [at]);
+      return true;
+    }
+    first.set(v, at);
     if (v instanceof Date) {
-      if (Number.isNaN(v.valueOf()) || path.length === 0) return false;
-      dates.push(path.map(escapeKey).join("."));
+      if (Number.isNaN(v.valueOf()) || at === root) return false;
+      dates.push(pathOf(at));
       return true;
     }
+    const datesBefore = dates.length;
+    open.add(v);
+    const child = (key: string, inner: unknown) => check(inner, { up: at, key, depth: at.depth + 1 });
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        if (!(i in v)) return false;
-        path.push(String(i));
-        const ok = check(v[i]);
-        path.pop();
-        if (!ok) return false;
+      for (let i = 0; i < v.length; i++) if (!(i in v) || !child(String(i), v[i])) return false;
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key of Object.keys(v)) {
+        if (REFUSED_KEYS.has(key) || !child(key, (v as Record<string, unknown>)[key])) return false;
       }
-      return true;
     }
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return false;
-    for (const key of Object.keys(v)) {
-      if (REFUSED_KEYS.has(key)) return false;
-      path.push(key);
-      const ok = check((v as Record<string, unknown>)[key]);
-      path.pop();
-      if (!ok) return false;
-    }
+    open.delete(v);
+    if (dates.length > datesBefore) dated.add(v);
     return true;
   };
-  if (!check(value)) return null;
-  if (dates.length === 0) return { json: value as SuperJSONResult["json"] };
-  return {
-    json: withIsoDates(value) as SuperJSONResult["json"],
-    meta: { values: Object.fromEntries(dates.map((at) => [at, ["Date"]])), v: 1 },
-  };
+  if (!check(value, root)) return null;
+  if (dates.length === 0 && again.size === 0) return { json: value as SuperJSONResult["json"] };
+  const meta: NonNullable<SuperJSONResult["meta"]> = {};
+  if (dates.length > 0) meta.values = Object.fromEntries(dates.map((at) => [at, ["Date"]]));
+  if (again.size > 0) {
+    const equal: Record<string, string[]> = {};
+    // In the order the objects were first met, as superjson lists them.
+    for (const [object, at] of first) {
+      const later = again.get(object);
+      if (!later) continue;
+      // The shortest path first (a stable sort, as superjson's), the rest after it.
+      const [shortest, ...rest] = [at, ...later].sort((a, b) => a.depth - b.depth);
+      if (shortest === root) return null;
+      equal[pathOf(shortest!)] = rest.map(pathOf);
+    }
+    meta.referentialEqualities = equal;
+  }
+  meta.v = 1;
+  return { json: (dates.length > 0 ? withIsoDates(value) : value) as SuperJSONResult["json"], meta };
 }
 
 /** A copy of checked plain JSON with its Dates as ISO strings. */
