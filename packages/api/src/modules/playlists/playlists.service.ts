@@ -20,6 +20,7 @@ import {
   type UpdatePlaylistInput,
 } from "@chorus/contracts";
 import type { Database, Playlist } from "@chorus/db";
+import { PUBLIC_PLAYLISTS_IN_PROCESS } from "@chorus/search";
 import { TRPCError } from "@trpc/server";
 import { sql, type Transaction } from "kysely";
 import type { Context } from "../../context.js";
@@ -27,7 +28,13 @@ import { notFound } from "../../errors.js";
 import type { ProtectedContext, ViewerContext } from "../../trpc.js";
 import { sendInBackground } from "../auth/auth.service.js";
 import { playlistInviteMail } from "../auth/mails.js";
-import { catalogRevision, decodeCursor, encodeCursor, loadSongs } from "../catalog/catalog.service.js";
+import {
+  catalogKey,
+  catalogRevision,
+  decodeCursor,
+  encodeCursor,
+  loadSongs,
+} from "../catalog/catalog.service.js";
 import {
   collaboratorIds,
   findPlaylist,
@@ -84,6 +91,44 @@ async function summaries(ctx: Context, rows: Playlist[]): Promise<PlaylistSummar
     updatedAt: r.updated_at,
   }));
 }
+
+/**
+ * Every public playlist with songs, shaped, while there are at most PUBLIC_PLAYLISTS_IN_PROCESS (else
+ * null): what search shows, without a query per search. Kept as the search answers that show them
+ * are, under the catalog revision (covers and counts follow the catalog) and the public-playlists
+ * tag, which every change to a public playlist moves.
+ */
+export async function publicPlaylistSummaries(
+  ctx: Context,
+): Promise<ReadonlyMap<string, PlaylistSummary> | null> {
+  const all = await getOrSet(
+    ctx.cache,
+    await catalogKey(ctx, keys.search({ publicPlaylists: "summaries" })),
+    TTL.search,
+    async () => {
+      const rows = await ctx.db
+        .selectFrom("playlists")
+        .selectAll()
+        .where("is_public", "=", true)
+        .where("song_count", ">", 0)
+        .orderBy("id")
+        .limit(PUBLIC_PLAYLISTS_IN_PROCESS + 1)
+        .execute();
+      return rows.length > PUBLIC_PLAYLISTS_IN_PROCESS ? null : await summaries(ctx, rows);
+    },
+    { tags: [tags.publicPlaylists()] },
+  );
+  if (!all) return null;
+  let byId = summaryMaps.get(all);
+  if (!byId) {
+    byId = new Map(all.map((s) => [s.id, s]));
+    summaryMaps.set(all, byId);
+  }
+  return byId;
+}
+
+/** The map of each list read, made once. */
+const summaryMaps = new WeakMap<PlaylistSummary[], Map<string, PlaylistSummary>>();
 
 /** Public playlists by id, shaped; any that is private or gone by now is left out. */
 export async function loadPublicPlaylists(
