@@ -134,7 +134,8 @@ export interface CatalogIndex {
   /** Trigram number → words (3–40 letters and digits only) that have it; each word's trigram count. */
   wordGrams: Lists;
   wordGramCounts: Int32Array;
-  songs: Docs & { plays: Float64Array };
+  /** Songs, with their play counts, and the most any song with each word has (word number → plays). */
+  songs: Docs & { plays: Float64Array; maxPlays: Float64Array };
   albums: NameDocs;
   artists: NameDocs;
   /** Milliseconds the last build took. */
@@ -324,6 +325,18 @@ function lists(count: number, owners: Int32Array, values: Int32Array, length: nu
   return { start, values: out };
 }
 
+/** For each word, the most plays of a song that has it. */
+function mostPlayed(postings: Lists, plays: Float64Array): Float64Array {
+  const most = new Float64Array(postings.start.length - 1);
+  for (let w = 0; w < most.length; w++) {
+    let m = 0;
+    for (let p = postings.start[w]!; p < postings.start[w + 1]!; p++)
+      m = Math.max(m, plays[postings.values[p]!]!);
+    most[w] = m;
+  }
+  return most;
+}
+
 /** Builds the index from a snapshot read now; yields to the event loop as it goes. */
 export async function buildCatalogIndex(db: Db, signal?: AbortSignal): Promise<CatalogIndex> {
   const started = performance.now();
@@ -440,7 +453,7 @@ export async function buildCatalogIndex(db: Db, signal?: AbortSignal): Promise<C
     gramIds,
     wordGrams: lists(gramCount, Int32Array.from(owners), Int32Array.from(values), owners.length),
     wordGramCounts,
-    songs: { ...songs, plays },
+    songs: { ...songs, plays, maxPlays: mostPlayed(songs.postings, plays) },
     albums: albums(gramCount),
     artists: artists(gramCount),
     buildMs: performance.now() - started,
@@ -679,6 +692,8 @@ function eachMatch(
   visit: (d: number, score: number) => void,
   /** Documents not worth scoring (nothing they could score would get them kept). */
   skip?: (d: number) => boolean,
+  /** For a word, the last document number worth scoring in its list (-1: none, Infinity: all). */
+  stop?: (word: number) => number,
 ): void {
   const { groups, all } = query;
   if (groups.length === 0) return;
@@ -698,31 +713,39 @@ function eachMatch(
   const { start, values } = docs.entries;
   const { wordMask, wordStamp, best } = scratch;
   for (let i = 0; i < rarest.length; i += 2) {
-    for (let p = docs.postings.start[rarest[i]!]!; p < docs.postings.start[rarest[i + 1]!]!; p++) {
-      const d = docs.postings.values[p]!;
-      if (seen[d] === walk) continue;
-      seen[d] = walk;
-      if (skip?.(d)) continue;
-      let covered = 0;
-      for (let e = start[d]!; e < start[d + 1]!; e++) {
-        const w = values[e]!;
-        if (wordStamp[w] !== query.stamp) continue;
-        const mask = wordMask[w]!;
-        covered |= mask;
-        const weight = WEIGHTS[docs.labels[e]!]!;
-        for (let m = mask; m !== 0; m &= m - 1) {
+    for (let word = rarest[i]!; word < rarest[i + 1]!; word++) {
+      // A word's documents are in number order: past `last`, none is worth scoring.
+      let last = stop ? stop(word) : Number.POSITIVE_INFINITY;
+      for (let p = docs.postings.start[word]!; p < docs.postings.start[word + 1]!; p++) {
+        const d = docs.postings.values[p]!;
+        if (d > last) break;
+        if (seen[d] === walk) continue;
+        seen[d] = walk;
+        if (skip?.(d)) continue;
+        let covered = 0;
+        for (let e = start[d]!; e < start[d + 1]!; e++) {
+          const w = values[e]!;
+          if (wordStamp[w] !== query.stamp) continue;
+          const mask = wordMask[w]!;
+          covered |= mask;
+          const weight = WEIGHTS[docs.labels[e]!]!;
+          for (let m = mask; m !== 0; m &= m - 1) {
+            const bit = 31 - Math.clz32(m & -m);
+            if (weight > best[bit]!) best[bit] = weight;
+          }
+        }
+        // The score: the best weight of each group and of each word as typed; `best` is left zeroed.
+        let score = 0;
+        for (let m = covered; m !== 0; m &= m - 1) {
           const bit = 31 - Math.clz32(m & -m);
-          if (weight > best[bit]!) best[bit] = weight;
+          score += best[bit]!;
+          best[bit] = 0;
+        }
+        if ((covered & all) === all) {
+          visit(d, score);
+          if (stop) last = stop(word);
         }
       }
-      // The score: the best weight of each group and of each word as typed; `best` is left zeroed.
-      let score = 0;
-      for (let m = covered; m !== 0; m &= m - 1) {
-        const bit = 31 - Math.clz32(m & -m);
-        score += best[bit]!;
-        best[bit] = 0;
-      }
-      if ((covered & all) === all) visit(d, score);
     }
   }
 }
@@ -772,6 +795,17 @@ function rankSongs(index: CatalogIndex, scratch: Scratch, query: Query, limit: n
       } else best.offer({ d, phrase: several && inARow(docs, d, query, scratch), score });
     },
     cannotGetIn,
+    // The same test for a whole word: when no song with it is more played than the last kept one,
+    // those after that one (in number order, which breaks ties) cannot get in either. Most songs are
+    // never played, so a common word's list mostly stops after the first few matches.
+    (word) => {
+      if (!best.full()) return Number.POSITIVE_INFINITY;
+      const worst = best.worst();
+      if (worst.score < query.maxScore || (several && !worst.phrase)) return Number.POSITIVE_INFINITY;
+      const most = docs.maxPlays[word]!;
+      const pw = plays[worst.d]!;
+      return most < pw ? -1 : most === pw ? worst.d : Number.POSITIVE_INFINITY;
+    },
   );
   return best.best.map((h) => h.d);
 }
@@ -1253,8 +1287,10 @@ export function createIndexedSearch(
           const { rows } = await sql<{
             plays: string;
           }>`select play_count::text as plays from songs order by id`.execute(trx);
-          if (rows.length === index.songs.plays.length)
+          if (rows.length === index.songs.plays.length) {
             for (const [i, r] of rows.entries()) index.songs.plays[i] = Number(r.plays);
+            index.songs.maxPlays = mostPlayed(index.songs.postings, index.songs.plays);
+          }
         })
         .catch((error: unknown) =>
           options.log?.warn({ err: error }, "search index: play counts not refreshed"),

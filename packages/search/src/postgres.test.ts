@@ -711,6 +711,36 @@ describe("the in-process index", () => {
     }
   });
 
+  it("ranks the most played first among a common word's best matches, however its songs are ordered", async () => {
+    // The commonest word in song titles, and the songs with it as a title word (the best score).
+    const { word } = (
+      await sql<{ word: string }>`select word from ts_stat('select search_vector from songs', 'a')
+        where length(word) >= 3 order by nentry desc, word limit 1`.execute(db)
+    ).rows[0]!;
+    const saved = await db.selectFrom("songs").select(["id", "play_count"]).execute();
+    try {
+      // Plays in no order of ids, with ties: the walk cannot stop at the first ten.
+      await sql`update songs set play_count = abs(hashtext(id::text)) % 50`.execute(db);
+      const expected = (
+        await sql<{ id: string }>`select id::text as id from songs
+          where search_vector @@ to_tsquery('simple', ${`${word}:A`})
+          order by play_count desc, id limit 10`.execute(db)
+      ).rows.map((r) => r.id);
+      expect(expected).toHaveLength(10);
+      const fresh = createIndexedSearch(db, engine, { playsRefreshMs: 0 });
+      try {
+        await fresh.current();
+        const found = await fresh.search({ q: word, types: ["songs"], limit: 10 });
+        expect(found.songs).toEqual(expected);
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      for (const row of saved)
+        await db.updateTable("songs").set({ play_count: row.play_count }).where("id", "=", row.id).execute();
+    }
+  });
+
   it("answers the same after its scratch stamps have run for hundreds of millions of searches", async () => {
     const index = await buildCatalogIndex(db);
     const fresh = new Scratch(index);
