@@ -13,7 +13,6 @@ import {
   keys,
   type RateLimiter,
   redactUrl,
-  TTL,
   tags,
   waitForRedis,
 } from "@chorus/cache";
@@ -157,7 +156,9 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
           getOrSet(
             cache,
             `cat:r${await catalogRevision(db)}:${keys.search({ publicPlaylists: "documents" })}`,
-            TTL.search,
+            // Read only while the index is current, so at most once per rebuild (2 s apart or more):
+            // a minute bounds the copies an import leaves behind.
+            60,
             () => readPublicPlaylists(db, PUBLIC_PLAYLISTS_IN_PROCESS),
             { tags: [tags.publicPlaylists()] },
           ),

@@ -48,6 +48,10 @@ const router = t.router({
     .mutation(({ input }) => ({ renamed: input.name })),
   nested: t.router({ deep: t.procedure.query(() => "deep") }),
   kept: t.procedure.query(() => KEPT),
+  // superjson refuses to write this key: writing the answer fails after the procedure succeeded.
+  polluted: t.procedure.query(() => JSON.parse('{"constructor":{"x":1}}') as Record<string, unknown>),
+  // Only a streamed batch can carry promises.
+  later: t.procedure.query(() => ({ later: Promise.resolve(1) })),
 });
 /** An answer the server hands out again and again, as the in-process cache does. */
 const KEPT = { songs: ["Low Tide"] };
@@ -164,6 +168,32 @@ describe("tRPC over HTTP: the lean path for queries", () => {
     });
     expect(refused.status).toBe(401);
     expect(refused.errors.map((e) => e.code)).toEqual(["UNAUTHORIZED", "UNAUTHORIZED"]);
+  });
+
+  it("fails as tRPC fails when an answer cannot be written, or is a stream", async () => {
+    const polluted = await both(get("polluted"));
+    expect(polluted.status).toBe(500);
+    expect(polluted.errors).toEqual([{ path: undefined, code: "INTERNAL_SERVER_ERROR", type: "query" }]);
+    expect(polluted.by).toEqual(["lean"]);
+    expect((await both(batch(["greet", "polluted"], { 0: { json: { name: "Gus" } } }))).status).toBe(500);
+
+    const later = await both(get("later"));
+    expect(later.status).toBe(415);
+    expect(later.errors).toEqual([{ path: undefined, code: "UNSUPPORTED_MEDIA_TYPE", type: "query" }]);
+    const batched = await both(batch(["later", "when"], {}));
+    expect(batched.status).toBe(207);
+    expect(batched.errors).toEqual([]);
+  });
+
+  it("reads the query string as tRPC does: stray % signs, repeated keys", async () => {
+    // "100% off" typed into a URL by hand: a lone % that a strict decoder refuses.
+    const stray = await both('/trpc/greet?input={"json":{"name":"100%25 off 50%"}}');
+    expect(JSON.parse(stray.body).result.data.json.hello).toBe("100% off 50%");
+    expect(stray.by).toEqual(["lean"]);
+    const repeated = await both(
+      `/trpc/greet?input=${encodeURIComponent('{"json":{"name":"Ivy"}}')}&input=${encodeURIComponent('{"json":{"name":"Jo"}}')}`,
+    );
+    expect(JSON.parse(repeated.body).result.data.json.hello).toBe("Ivy");
   });
 
   it("leaves to tRPC what is not a plain GET of queries, with the same answers", async () => {

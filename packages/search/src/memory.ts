@@ -986,12 +986,12 @@ export function suggestFromIndex(
 /** A public playlist with songs, as search reads it (`readPublicPlaylists`). */
 export interface PlaylistDoc {
   id: string;
-  name: string;
   /** `chorus_fold(name)`, and its `to_tsvector('simple', …)` as text. */
   folded: string;
   vector: string;
-  /** Its place in folded order (collate "C", then id), as PostgreSQL sorts it. */
+  /** Its place in folded order (collate "C", then id), and by name in the database's collation. */
   rank: number;
+  nameRank: number;
 }
 
 /** Public playlists searched in the server's process at most (past this, PostgreSQL searches them). */
@@ -1003,16 +1003,17 @@ export const PUBLIC_PLAYLISTS_IN_PROCESS = 2_000;
  * suits hundreds or a few thousand; past that, PostgreSQL searches them.
  */
 export async function readPublicPlaylists(db: Db, max: number): Promise<PlaylistDoc[] | null> {
-  const { rows } = await sql<PlaylistDoc>`select id::text as id, name, chorus_fold(name) as folded,
+  const { rows } = await sql<PlaylistDoc>`select id::text as id, chorus_fold(name) as folded,
       to_tsvector('simple', chorus_fold(name))::text as vector,
-      (row_number() over (order by chorus_fold(name) collate "C", id) - 1)::int as rank
+      (row_number() over (order by chorus_fold(name) collate "C", id) - 1)::int as rank,
+      (row_number() over (order by name, id) - 1)::int as "nameRank"
     from playlists where is_public and song_count > 0 order by id limit ${max + 1}`.execute(db);
   return rows.length > max ? null : rows;
 }
 
 /** Playlists made ready to search, once per list read: their words and trigrams, each with its playlists. */
 interface PlaylistSet {
-  docs: { id: string; name: string; folded: string }[];
+  docs: { id: string; folded: string; nameRank: number }[];
   /** Document numbers in folded order. */
   byFolded: number[];
   /** The playlists' words, sorted by code units (a prefix is one range), and who has each. */
@@ -1052,7 +1053,7 @@ function playlistSet(list: readonly PlaylistDoc[]): PlaylistSet {
   });
   const words = [...wordDocs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const set: PlaylistSet = {
-    docs: list.map((p) => ({ id: p.id, name: p.name, folded: p.folded })),
+    docs: list.map((p) => ({ id: p.id, folded: p.folded, nameRank: p.nameRank })),
     byFolded,
     words,
     wordDocs: words.map((w) => wordDocs.get(w)!),
@@ -1116,10 +1117,8 @@ export function searchPlaylists(list: readonly PlaylistDoc[], query: Query, limi
   hits.sort((a, b) => {
     if (a.words !== b.words) return a.words ? -1 : 1;
     if (a.sim !== b.sim) return b.sim - a.sim;
-    const na = docs[a.d]!.name;
-    const nb = docs[b.d]!.name;
-    if (na !== nb) return na < nb ? -1 : 1;
-    return docs[a.d]!.id < docs[b.d]!.id ? -1 : 1;
+    // Then by name and id, in the database's collation as PostgreSQL's engine orders them.
+    return docs[a.d]!.nameRank - docs[b.d]!.nameRank;
   });
   return hits.slice(0, limit).map((h) => docs[h.d]!.id);
 }

@@ -74,10 +74,12 @@ async function plan(router: AnyTRPCRouter, req: FastifyRequest, path: string): P
   if (contentType !== undefined && !contentType.startsWith("application/json")) return null;
   // tRPC decodes the path once more than Fastify has: only plain paths are the same either way.
   if (path.includes("%")) return null;
-  const query = req.query as Record<string, string | string[] | undefined>;
-  const { batch, input } = query;
-  if (Array.isArray(batch) || Array.isArray(input)) return null;
-  const isBatch = batch === "1";
+  // Read as tRPC reads it (URLSearchParams: the first of repeated keys, lenient with stray "%").
+  const url = req.raw.url ?? "";
+  const start = url.indexOf("?");
+  const params = new URLSearchParams(start < 0 ? "" : url.slice(start + 1));
+  const input = params.get("input");
+  const isBatch = params.get("batch") === "1";
   let inputs: unknown;
   try {
     inputs = input ? JSON.parse(input) : undefined;
@@ -119,6 +121,14 @@ function leanQueries<TRouter extends AnyTRPCRouter>(
   isStable: TrpcHttpOptions<TRouter>["isStable"],
 ) {
   const { router, createContext, onError } = opts;
+  // Options the lean path does not implement: with any of them, tRPC answers every request.
+  if (
+    opts.responseMeta ||
+    opts.allowBatching === false ||
+    opts.batching?.enabled === false ||
+    opts.maxBatchSize !== undefined
+  )
+    return async () => false;
   const config = router._def._config;
   const written = new WeakMap<object, string>();
   /** One call's answer as JSON: a stable answer's is written once. */
@@ -168,7 +178,10 @@ function leanQueries<TRouter extends AnyTRPCRouter>(
     } catch (cause) {
       ctxError = getTRPCErrorFromUnknown(cause);
     }
-    const results = await Promise.all(
+    const context = ctxError ? undefined : ctx;
+    const shape = (error: TRPCError, call: Call | undefined) =>
+      getErrorShape({ config, error, type: "query", path: call?.path, input: call?.input, ctx: context });
+    const results: TRPCResponse[] = await Promise.all(
       calls.map(async (call, batchIndex) => {
         try {
           if (ctxError) throw ctxError;
@@ -180,34 +193,46 @@ function leanQueries<TRouter extends AnyTRPCRouter>(
             signal: abort.signal,
             batchIndex,
           });
-          if (isDataStream(data))
-            throw new TRPCError({
-              code: "UNSUPPORTED_MEDIA_TYPE",
-              message: "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink",
-            });
           return { result: { data } };
         } catch (cause) {
           const error = getTRPCErrorFromUnknown(cause);
-          const context = ctxError ? undefined : ctx;
           onError?.({ error, path: call.path, input: call.input, ctx: context as never, type: "query", req });
-          return {
-            error: getErrorShape({
-              config,
-              error,
-              type: "query",
-              path: call.path,
-              input: call.input,
-              ctx: context,
-            }),
-          };
+          return { error: shape(error, call) };
         }
       }),
     );
-    // A batch is the array of its calls' answers, as JSON.stringify would write it.
-    const body = isBatch ? `[${results.map(json).join(",")}]` : json(results[0]!);
+    const streamLike = () =>
+      new TRPCError({
+        code: "UNSUPPORTED_MEDIA_TYPE",
+        message: "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink",
+      });
+    let status: number;
+    let body: string;
+    try {
+      if (isBatch) {
+        // As tRPC: a stream-like answer is that call's error (not reported to onError).
+        for (const [i, answer] of results.entries())
+          if ("result" in answer && isDataStream(answer.result.data))
+            results[i] = { error: shape(streamLike(), calls[i]) };
+        // A batch is the array of its calls' answers, as JSON.stringify would write it.
+        body = `[${results.map(json).join(",")}]`;
+      } else {
+        const [answer] = results;
+        if (answer && "result" in answer && isDataStream(answer.result.data)) throw streamLike();
+        body = json(answer!);
+      }
+      status = getHTTPStatusCode(results);
+    } catch (cause) {
+      // What tRPC answers when writing the answer fails (its `caughtErrorToData`): one error, no path.
+      const error = getTRPCErrorFromUnknown(cause);
+      onError?.({ error, path: undefined, input: undefined, ctx: context as never, type: "query", req });
+      const failed = { error: shape(error, undefined) };
+      status = getHTTPStatusCode(failed);
+      body = JSON.stringify(transformTRPCResponse(config, failed));
+    }
     res.raw.removeListener("close", onClose);
     await res
-      .code(getHTTPStatusCode(results))
+      .code(status)
       .header("vary", "trpc-accept, accept")
       .header("content-type", "application/json")
       // Bytes, so that Fastify sends the type as tRPC does (to a string it adds a charset).

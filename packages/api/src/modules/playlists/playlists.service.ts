@@ -28,13 +28,7 @@ import { notFound } from "../../errors.js";
 import type { ProtectedContext, ViewerContext } from "../../trpc.js";
 import { sendInBackground } from "../auth/auth.service.js";
 import { playlistInviteMail } from "../auth/mails.js";
-import {
-  catalogKey,
-  catalogRevision,
-  decodeCursor,
-  encodeCursor,
-  loadSongs,
-} from "../catalog/catalog.service.js";
+import { catalogRevision, decodeCursor, encodeCursor, loadSongs } from "../catalog/catalog.service.js";
 import {
   collaboratorIds,
   findPlaylist,
@@ -94,17 +88,14 @@ async function summaries(ctx: Context, rows: Playlist[]): Promise<PlaylistSummar
 
 /**
  * Every public playlist with songs, shaped, while there are at most PUBLIC_PLAYLISTS_IN_PROCESS (else
- * null): what search shows, without a query per search. Kept as the search answers that show them
- * are, under the catalog revision (covers and counts follow the catalog) and the public-playlists
- * tag, which every change to a public playlist moves.
+ * null): what search shows, without a query per search. Kept as the public list is, under the tag
+ * that every change to a public playlist (or to its owner's name or picture) moves.
  */
-export async function publicPlaylistSummaries(
-  ctx: Context,
-): Promise<ReadonlyMap<string, PlaylistSummary> | null> {
+async function publicPlaylistSummaries(ctx: Context): Promise<ReadonlyMap<string, PlaylistSummary> | null> {
   const all = await getOrSet(
     ctx.cache,
-    await catalogKey(ctx, keys.search({ publicPlaylists: "summaries" })),
-    TTL.search,
+    keys.search({ publicPlaylists: "summaries" }),
+    TTL.list,
     async () => {
       const rows = await ctx.db
         .selectFrom("playlists")
@@ -130,19 +121,31 @@ export async function publicPlaylistSummaries(
 /** The map of each list read, made once. */
 const summaryMaps = new WeakMap<PlaylistSummary[], Map<string, PlaylistSummary>>();
 
-/** Public playlists by id, shaped; any that is private or gone by now is left out. */
+/**
+ * Public playlists by id, shaped; any that is private or gone by now is left out. From the list of
+ * all of them when there are few enough, the rest (too many, or not in that list) read here.
+ */
 export async function loadPublicPlaylists(
   ctx: Context,
   ids: readonly string[],
 ): Promise<Map<string, PlaylistSummary>> {
-  if (ids.length === 0) return new Map();
+  const found = new Map<string, PlaylistSummary>();
+  if (ids.length === 0) return found;
+  const all = await publicPlaylistSummaries(ctx);
+  const missing = [...new Set(ids)].filter((id) => {
+    const summary = all?.get(id);
+    if (summary) found.set(id, summary);
+    return !summary;
+  });
+  if (missing.length === 0) return found;
   const rows = await ctx.db
     .selectFrom("playlists")
     .selectAll()
-    .where("id", "in", [...new Set(ids)])
+    .where("id", "in", missing)
     .where("is_public", "=", true)
     .execute();
-  return new Map((await summaries(ctx, rows)).map((s) => [s.id, s]));
+  for (const summary of await summaries(ctx, rows)) found.set(summary.id, summary);
+  return found;
 }
 
 function loadHeader(ctx: Context, id: string): Promise<Header | undefined> {

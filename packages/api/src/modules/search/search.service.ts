@@ -15,7 +15,7 @@ import { type Suggestion as EngineSuggestion, normalizeQuery, tidyQuery } from "
 import type { Context } from "../../context.js";
 import { immutable, type ProtectedContext, type ViewerContext } from "../../trpc.js";
 import { catalogKey, loadAlbums, loadArtists, loadSongs } from "../catalog/catalog.service.js";
-import { loadPublicPlaylists, publicPlaylistSummaries } from "../playlists/playlists.service.js";
+import { loadPublicPlaylists } from "../playlists/playlists.service.js";
 
 /** The values of `byId` for `ids`, in that order, skipping any that is gone. */
 function inOrder<T>(ids: readonly string[], byId: ReadonlyMap<string, T>): T[] {
@@ -68,15 +68,7 @@ export async function search(ctx: ViewerContext, input: SearchInput): Promise<Se
         types.includes("playlists")
           ? ctx.search
               .search({ q: query, types: ["playlists"], limit })
-              .then(async (hits) =>
-                inOrder(
-                  hits.playlists,
-                  hits.playlists.length === 0
-                    ? new Map()
-                    : ((await publicPlaylistSummaries(ctx)) ??
-                        (await loadPublicPlaylists(ctx, hits.playlists))),
-                ),
-              )
+              .then(async (hits) => inOrder(hits.playlists, await loadPublicPlaylists(ctx, hits.playlists)))
           : [],
       ]);
       return { query, ...catalog, playlists };

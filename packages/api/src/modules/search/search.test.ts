@@ -116,9 +116,12 @@ describe("search.query", () => {
     // Shaped as the public list shapes it (owner, covers, totals): search keeps them all at hand.
     const listed = await api.playlist.public({});
     expect(found.playlists[0]).toEqual(listed.items.find((p) => p.id === list.id));
-    // An edit shows at once: the song count moves, and an emptied playlist is no longer found.
+    // An edit shows at once: the song count moves, and the owner's new name.
     await owner.api.playlist.removeSong({ playlistId: list.id, position: 0 });
     expect((await api.search.query({ q: "nordic", types: ["playlists"] })).playlists[0]?.songCount).toBe(1);
+    await owner.api.user.updateProfile({ name: "Owner Renamed" });
+    const renamed = await api.search.query({ q: "nordic", types: ["playlists"] });
+    expect(renamed.playlists[0]?.owner.name).toBe("Owner Renamed");
 
     await owner.api.playlist.update({ id: list.id, isPublic: false });
     expect((await api.search.query({ q: "nordic", types: ["playlists"] })).playlists).toEqual([]);

@@ -37,9 +37,14 @@ export function getMe({ db, cache }: Deps, userId: string): Promise<Me> {
   });
 }
 
-async function forgetUser(cache: Deps["cache"], userId: string): Promise<void> {
+async function forgetUser(
+  cache: Deps["cache"],
+  userId: string,
+  { shownOnPlaylists = true }: { shownOnPlaylists?: boolean } = {},
+): Promise<void> {
   // A tag, not a key: a load racing this change on another instance cannot store the old row back.
-  await cache.invalidateTags(tags.account(userId));
+  // A person's name and picture also show on their public playlists (the public list, search).
+  await cache.invalidateTags(tags.account(userId), ...(shownOnPlaylists ? [tags.publicPlaylists()] : []));
 }
 
 export async function updateProfile(
@@ -125,7 +130,7 @@ export async function updateSettings(
     .where("user_id", "=", userId)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await forgetUser(cache, userId);
+  await forgetUser(cache, userId, { shownOnPlaylists: false });
   return toSettings(row);
 }
 
