@@ -5,20 +5,21 @@ import type { Context } from "./context.js";
 import { FieldError, RetryLaterError } from "./errors.js";
 import { verifyAccessToken } from "./modules/auth/tokens.js";
 
-/** Answers marked `immutable`, with what superjson made of them once asked (null before). */
-const immutables = new WeakMap<object, SuperJSONResult | null>();
+/** Answers marked `immutable`. */
+const immutables = new WeakSet<object>();
 
 /**
  * Marks an answer that will never change again, such as one kept in the in-process cache, which hands
- * the same object to every caller: it is serialized for the wire once, not on every hit. Only for
- * values nobody mutates afterwards (cached values never are: every caller shares them).
+ * the same object to every caller: the HTTP layer writes its JSON once and keeps it with it (decision
+ * 013), instead of serializing it on every hit. Only for values nobody mutates afterwards (cached
+ * values never are: every caller shares them).
  */
 export function immutable<T extends object>(value: T): T {
-  if (!immutables.has(value)) immutables.set(value, null);
+  immutables.add(value);
   return value;
 }
 
-/** Whether a value was marked `immutable`: the HTTP layer may keep its JSON with it too. */
+/** Whether a value was marked `immutable`. */
 export function isImmutable(value: object): boolean {
   return immutables.has(value);
 }
@@ -139,17 +140,13 @@ function serialize(value: unknown): SuperJSONResult {
   return plainSerialize(value) ?? superjson.serialize(value);
 }
 
-/** superjson, remembering its output for values marked `immutable` (the wire format is superjson's). */
+/**
+ * superjson, as the wire format. Nothing is remembered here: the HTTP layer keeps the JSON text of
+ * immutable answers, and keeping superjson's copy of them too (Dates make it a copy) would hold each
+ * cached answer in memory three times.
+ */
 export const transformer = {
-  serialize(value: unknown): SuperJSONResult {
-    if (typeof value !== "object" || value === null || !immutables.has(value)) return serialize(value);
-    let out = immutables.get(value);
-    if (!out) {
-      out = serialize(value);
-      immutables.set(value, out);
-    }
-    return out;
-  },
+  serialize,
   deserialize: <T>(payload: SuperJSONResult): T => superjson.deserialize<T>(payload),
 };
 
