@@ -557,7 +557,7 @@ describe("the in-process index", () => {
         .limit(40)
         .execute()
     ).map((r) => r.name.toLowerCase());
-    const swap = (w: string) => (w.length > 3 ? w[0] + w[2] + w[1] + w.slice(3) : w);
+    const swap = (w: string) => (w.length > 3 ? w.charAt(0) + w.charAt(2) + w.charAt(1) + w.slice(3) : w);
     const queries = [
       "road trip",
       "road trip clasics",
