@@ -1,5 +1,5 @@
 import path from "node:path";
-import { catalogRevision } from "@chorus/api";
+import { catalogCached, catalogRevision } from "@chorus/api";
 import {
   type Cache,
   createCache,
@@ -9,7 +9,6 @@ import {
   createRedisEventBus,
   createRedisRateLimiter,
   type EventBus,
-  getOrSet,
   keys,
   type RateLimiter,
   redactUrl,
@@ -152,10 +151,10 @@ export async function openServices(config: Config, log: Log = silentLog): Promis
         // Public playlists, read whole and kept as the answers that show them are: under the catalog
         // revision (a deleted song can empty a playlist) and the tag every public playlist change
         // moves. Searched in this process while there are at most PUBLIC_PLAYLISTS_IN_PROCESS.
-        publicPlaylists: async () =>
-          getOrSet(
-            cache,
-            `cat:r${await catalogRevision(db)}:${keys.search({ publicPlaylists: "documents" })}`,
+        publicPlaylists: () =>
+          catalogCached(
+            { db, cache },
+            keys.search({ publicPlaylists: "documents" }),
             // Read only while the index is current, so at most once per rebuild (2 s apart or more):
             // a minute bounds the copies an import leaves behind.
             60,

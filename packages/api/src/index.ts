@@ -19,7 +19,7 @@ export {
   signAccessToken,
   verifyAccessToken,
 } from "./modules/auth/tokens.js";
-export { catalogRevision } from "./modules/catalog/catalog.service.js";
+export { catalogCached, catalogRevision } from "./modules/catalog/catalog.service.js";
 export { findSongMedia, type SongMedia } from "./modules/catalog/song-media.js";
 export { checkStreamSignature, streamUrl } from "./modules/catalog/stream-urls.js";
 export { refreshPopular } from "./modules/discover/discover.service.js";

@@ -65,7 +65,11 @@ interface Call {
  * The queries a request asks for, or null when the request is not a plain GET of queries tRPC would
  * accept as they are: then tRPC's handler answers it, with its own errors.
  */
-async function plan(router: AnyTRPCRouter, req: FastifyRequest, path: string): Promise<Call[] | null> {
+async function plan(
+  router: AnyTRPCRouter,
+  req: FastifyRequest,
+  path: string,
+): Promise<{ calls: Call[]; isBatch: boolean } | null> {
   if (req.method !== "GET") return null;
   const { headers } = req;
   // Streamed batches (httpBatchStreamLink) and bodies of other kinds.
@@ -105,7 +109,7 @@ async function plan(router: AnyTRPCRouter, req: FastifyRequest, path: string): P
       return null;
     }
   }
-  return calls;
+  return { calls, isBatch };
 }
 
 /** A stream-like value, which only a streamed batch can carry (as tRPC checks). */
@@ -144,9 +148,9 @@ function leanQueries<TRouter extends AnyTRPCRouter>(
     return text;
   };
   return async (req: FastifyRequest, res: FastifyReply, path: string): Promise<boolean> => {
-    const calls = await plan(router, req, path);
-    if (!calls) return false;
-    const isBatch = (req.query as { batch?: string }).batch === "1";
+    const planned = await plan(router, req, path);
+    if (!planned) return false;
+    const { calls, isBatch } = planned;
 
     // A query rarely looks at it; it is aborted only if the client goes away before its answer.
     const abort = new AbortController();

@@ -1,4 +1,4 @@
-import { getOrSet, TTL } from "@chorus/cache";
+import { type GetOrSetOptions, getOrSet, TTL } from "@chorus/cache";
 import type {
   AlbumDetail,
   AlbumSummary,
@@ -86,9 +86,16 @@ export async function catalogKey(ctx: Context, key: string): Promise<string> {
   return `${key}:r${await catalogRevision(ctx.db)}`;
 }
 
-async function cached<T>(ctx: Context, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
-  const revision = await catalogRevision(ctx.db);
-  return getOrSet(ctx.cache, `cat:r${revision}:${key}`, ttl, load);
+/** `load()` cached under the catalog revision (`cat:r<revision>:<key>`): retired by any catalog write. */
+export async function catalogCached<T>(
+  deps: Pick<Context, "db" | "cache">,
+  key: string,
+  ttl: number,
+  load: () => Promise<T>,
+  options?: GetOrSetOptions,
+): Promise<T> {
+  const revision = await catalogRevision(deps.db);
+  return getOrSet(deps.cache, `cat:r${revision}:${key}`, ttl, load, options);
 }
 
 // ---------- shaping ----------
@@ -171,7 +178,9 @@ async function shapeAlbums(ctx: Context, rows: AlbumRow[]): Promise<AlbumSummary
 // ---------- songs ----------
 
 export async function listSongs(ctx: Context, input: SongsInput): Promise<Page<Song>> {
-  const page = await cached(ctx, `songs:${JSON.stringify(input)}`, TTL.list, () => loadSongPage(ctx, input));
+  const page = await catalogCached(ctx, `songs:${JSON.stringify(input)}`, TTL.list, () =>
+    loadSongPage(ctx, input),
+  );
   return page;
 }
 
@@ -225,7 +234,7 @@ async function loadSongPage(ctx: Context, input: SongsInput): Promise<Page<Song>
 }
 
 export async function getSong(ctx: Context, id: string): Promise<Song> {
-  const song = await cached(ctx, `song:${id}`, TTL.song, async () => {
+  const song = await catalogCached(ctx, `song:${id}`, TTL.song, async () => {
     const row = await songsQuery(ctx.db).where("songs.id", "=", id).executeTakeFirst();
     return row ? (await shapeSongs(ctx, [row]))[0] : undefined;
   });
@@ -343,7 +352,7 @@ export async function getSongsByIds(ctx: Context, ids: string[]): Promise<Song[]
 // ---------- albums ----------
 
 export function listAlbums(ctx: Context, input: AlbumsInput): Promise<Page<AlbumSummary>> {
-  return cached(ctx, `albums:${JSON.stringify(input)}`, TTL.list, async () => {
+  return catalogCached(ctx, `albums:${JSON.stringify(input)}`, TTL.list, async () => {
     const limit = input.limit ?? 30;
     const sort = input.sort ?? "recent";
     let q = albumsQuery(ctx.db);
@@ -385,7 +394,7 @@ export function listAlbums(ctx: Context, input: AlbumsInput): Promise<Page<Album
 }
 
 export async function getAlbum(ctx: Context, id: string): Promise<AlbumDetail> {
-  const album = await cached(ctx, `album:${id}`, TTL.album, async () => {
+  const album = await catalogCached(ctx, `album:${id}`, TTL.album, async () => {
     const row = await albumsQuery(ctx.db).where("albums.id", "=", id).executeTakeFirst();
     if (!row) return undefined;
     const [summary] = await shapeAlbums(ctx, [row]);
@@ -404,7 +413,7 @@ export async function getAlbum(ctx: Context, id: string): Promise<AlbumDetail> {
 // ---------- artists ----------
 
 export function listArtists(ctx: Context, input: ArtistsInput): Promise<Page<ArtistSummary>> {
-  return cached(ctx, `artists:${JSON.stringify(input)}`, TTL.list, async () => {
+  return catalogCached(ctx, `artists:${JSON.stringify(input)}`, TTL.list, async () => {
     const limit = input.limit ?? 30;
     let q = ctx.db.selectFrom("artists").select(["id", "name", "sort_name", "image_key"]);
     if (input.cursor) {
@@ -436,7 +445,7 @@ export function listArtists(ctx: Context, input: ArtistsInput): Promise<Page<Art
 }
 
 export async function getArtist(ctx: Context, id: string): Promise<ArtistDetail> {
-  const artist = await cached(ctx, `artist:${id}`, TTL.artist, async () => {
+  const artist = await catalogCached(ctx, `artist:${id}`, TTL.artist, async () => {
     const row = await ctx.db.selectFrom("artists").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) return undefined;
     const totals = await artistTotals(ctx.db, [id]);

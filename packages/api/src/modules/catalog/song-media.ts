@@ -1,6 +1,6 @@
-import { getOrSet, TTL } from "@chorus/cache";
+import { TTL } from "@chorus/cache";
 import type { ApiDeps } from "../../context.js";
-import { catalogRevision } from "./catalog.service.js";
+import { catalogCached } from "./catalog.service.js";
 
 /** Where a song's bytes are: a file imported in place, an object in the media store, or an old URL. */
 export type SongMedia =
@@ -10,8 +10,7 @@ export type SongMedia =
 
 /** Looked up once per catalog revision: streaming must not query the database on every range. */
 export async function findSongMedia(deps: ApiDeps, songId: string): Promise<SongMedia | null> {
-  const revision = await catalogRevision(deps.db);
-  const found = await getOrSet(deps.cache, `cat:r${revision}:media:${songId}`, TTL.song, async () => {
+  const found = await catalogCached(deps, `media:${songId}`, TTL.song, async () => {
     const row = await deps.db
       .selectFrom("songs")
       .select(["file_path", "audio_key", "audio_url", "mime_type"])

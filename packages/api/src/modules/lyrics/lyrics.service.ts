@@ -1,14 +1,13 @@
-import { getOrSet, TTL } from "@chorus/cache";
+import { TTL } from "@chorus/cache";
 import type { Lyrics, SetLyricsInput } from "@chorus/contracts";
 import { LrcError, parseLrc } from "@chorus/library";
 import { assertCan } from "../../authz.js";
 import { fieldError, notFound } from "../../errors.js";
 import type { Context, ProtectedContext } from "../../trpc.js";
-import { catalogRevision } from "../catalog/catalog.service.js";
+import { catalogCached } from "../catalog/catalog.service.js";
 
 export async function getLyrics(ctx: Context, songId: string): Promise<Lyrics> {
-  const revision = await catalogRevision(ctx.db);
-  const lyrics = await getOrSet(ctx.cache, `cat:r${revision}:lyrics:${songId}`, TTL.lyrics, async () => {
+  const lyrics = await catalogCached(ctx, `lyrics:${songId}`, TTL.lyrics, async () => {
     const row = await ctx.db
       .selectFrom("lyrics")
       .selectAll()
